@@ -17,6 +17,10 @@ import torch.nn.functional as F
 from PIL import Image, ImageOps, UnidentifiedImageError
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
+with warnings.catch_warnings():                 # torch deprecation chatter from inside fastai's import
+    warnings.simplefilter('ignore', FutureWarning)
+    from fastai.vision.all import (TensorImageBW, Transform, DataBlock, TransformBlock, CategoryBlock,
+                                   ColSplitter, aug_transforms, set_seed, imagenet_stats)
 
 # %% auto #0
 __all__ = ['CLASSES', 'IMAGE_EXTS', 'CxrError', 'load_xray', 'save_dicom', 'patient_id', 'synth_xray', 'show_xrays',
@@ -232,7 +236,7 @@ def synth_xray(size:int=224, # output height and width in pixels
         img += .15 * _soft(np.hypot(x - x0 - t * dx, y - y0 - t * dy) - .03, w)
     if A['nip']:
         for side in (-1, 1): img += .06 * _soft(np.hypot(x - side * .45, y - .3) - .04, w)
-    mask = np.zeros((size, size), bool)
+    lesion = np.zeros((size, size), np.float32)                      # lesion strength, 0 to 1
     if pneumonia:
         d = float(np.clip(difficulty, 0, 1))
         cand = np.flatnonzero(field.ravel() > .9)
@@ -240,18 +244,18 @@ def synth_xray(size:int=224, # output height and width in pixels
         for _ in range(int(rng.integers(1, 1 + max(1, round(3 - 2 * d))))):
             k = cand[rng.integers(len(cand))]
             cy, cx = float(Y.ravel()[k]), float(X.ravel()[k])
-            rad, ang, e = (.26 - .14 * d) * float(rng.uniform(.75, 1.25)), float(rng.uniform(0, np.pi)), float(rng.uniform(.6, 1))
+            rad, ang, e = (.28 - .16 * d) * float(rng.uniform(.75, 1.25)), float(rng.uniform(0, np.pi)), float(rng.uniform(.6, 1))
             ca, sa = np.cos(ang), np.sin(ang)
             u_, v_ = (X - cx) * ca + (Y - cy) * sa, (-(X - cx) * sa + (Y - cy) * ca) / e
             les = np.clip((1 - (u_ * u_ + v_ * v_) / rad**2) * 2.5 + (noise - .5) * 1.2, 0, 1) * field
-            img += (.30 - .20 * d) * float(rng.uniform(.8, 1.2)) * les
-            mask |= les > .5
+            img += (.40 - .30 * d) * float(rng.uniform(.8, 1.2)) * les
+            np.maximum(lesion, les, out=lesion)
     img = np.clip(img, 0, 1) ** float(rng.uniform(.8, 1.25))                                # exposure
     img = img * float(rng.uniform(.85, 1.1)) + float(rng.uniform(-.04, .04))
     if full != size:
         img = np.asarray(Image.fromarray(img.astype(np.float32), 'F').resize((full, full), Image.BICUBIC))
-        if pneumonia: mask = np.asarray(Image.fromarray(mask.view(np.uint8) * 255).resize((full, full), Image.BILINEAR)) > 127
-        else: mask = np.zeros((full, full), bool)
+        if pneumonia: lesion = np.asarray(Image.fromarray(lesion, 'F').resize((full, full), Image.BICUBIC))
+    mask = lesion > .5 if pneumonia else np.zeros((full, full), bool)   # ground truth: over half strength
     img = img + rng.standard_normal(img.shape, dtype=np.float32) * float(rng.uniform(.01, .03))  # quantum noise
     if shortcut: _marker(img, 'R' if shortcut is True else shortcut, rng)
     return np.clip(img, 0, 1).astype(np.float32), mask
@@ -325,7 +329,7 @@ def make_phantom(out, # folder to write (created; an earlier phantom there is re
     if fmt not in ('jpeg', 'png'): raise CxrError(f"make_phantom: fmt must be 'jpeg' or 'png', not {fmt!r}")
     p_norm, p_pneu = (0.0, float(shortcut)) if np.isscalar(shortcut) else map(float, shortcut)
     _clear_phantom(out)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     rng = np.random.default_rng(seed)
     plan = _phantom_patients(rng, n, pneumonia_frac, splits)
     rows, pid, img_no = [], {0: 0, 1: 0}, 0
@@ -353,11 +357,12 @@ def make_phantom(out, # folder to write (created; an earlier phantom there is re
         im.save(out/rel, quality=95) if fmt == 'jpeg' else im.save(out/rel, compress_level=1)
         Image.fromarray(m.view(np.uint8) * 255).save(out/mrel, compress_level=1)
         manifest.append(dict(path=rel, label=r['label'], patient=r['patient'], split=r['split'], mask=mrel, marker=int(r['marker'])))
-    secs = time.perf_counter() - t0
+    secs, cpu = time.perf_counter() - t0, time.process_time() - c0
     pd.DataFrame(manifest).to_csv(out/'manifest.csv', index=False)
     info = dict(n=len(manifest), size=size, seed=seed, shortcut=[p_norm, p_pneu], difficulty=difficulty,
                 pneumonia_frac=pneumonia_frac, splits=list(splits), fmt=fmt, seconds=round(secs, 3),
-                images_per_second=round(len(manifest) / max(secs, 1e-9), 1))
+                cpu_seconds=round(cpu, 3), images_per_second=round(len(manifest) / max(secs, 1e-9), 1),
+                images_per_cpu_second=round(len(manifest) / max(cpu, 1e-9), 1))
     (out/'phantom.json').write_text(json.dumps(info, indent=1))
     if npz: write_npz(read_items(out), out/'phantom.npz')
     return out
@@ -437,10 +442,13 @@ def _read_tree(root):
     if 'chest_xray' in subs and not (set(subs) & set(_SPLITS)) and not any(s.upper() in CLASSES for s in subs):
         return _read_tree(subs['chest_xray'])                          # the Kaggle zip's extra level
     rows, skipped = [], []
+    for f in sorted(root.iterdir()):                                 # loose files are listed, never silently lost
+        if f.is_file(): skipped.append(dict(path=str(f), reason='not inside a class folder'))
     splits = {k: v for k, v in subs.items() if k in _SPLITS}
     if splits:
         for name, d in splits.items():
             found = _class_dir(d, d)
+            skipped += [dict(path=str(f), reason='not inside a class folder') for f in sorted(d.iterdir()) if f.is_file()]
             for lab in (0, 1):
                 if lab not in found: raise CxrError(f"{d}: missing class folder {CLASSES[lab]}")
                 _scan_class(found[lab], lab, _SPLITS[name], rows, skipped)
@@ -643,9 +651,6 @@ def resize_xray(xray, # H×W (or C×H×W, N×C×H×W) array or tensor
     return out.numpy() if is_np else out
 
 # %% ../nbs/00_data.ipynb #e2b63362
-from fastai.vision.all import (TensorImageBW, Transform, DataBlock, TransformBlock, CategoryBlock, ColSplitter,
-                               aug_transforms, set_seed, imagenet_stats)
-
 class TensorXray(TensorImageBW):
     "An x-ray batch or item (…×1×H×W, [0, 1]) that shows itself in grey with 0 black."
     _show_args = {'cmap': 'gray', 'vmin': 0, 'vmax': 1}
@@ -657,7 +662,8 @@ class XrayResize(Transform):
     def encodes(self, x:TensorXray): return TensorXray(resize_xray(x, self.size, self.method))
 
 def _load_tensor(source): return TensorXray(torch.from_numpy(load_item(source))[None])
-def _class_name(label): return CLASSES[int(label)]
+def _row_source(row): return row['source']
+def _row_class(row): return CLASSES[int(row['label'])]
 
 def xray_augs(flip:bool=False, # horizontal flip (off: situs and L/R markers)
               rotate:float=7.0, # max rotation in degrees
@@ -695,7 +701,7 @@ def xray_dls(items:pd.DataFrame, # from `read_items` (`resplit` is applied if th
     if tr.label.nunique() < 2: raise CxrError("xray_dls: the training split has only one class")
     tfms = xray_augs() if aug is True else (list(aug) if aug else [])
     dblock = DataBlock(blocks=(TransformBlock(type_tfms=_load_tensor), CategoryBlock(vocab=CLASSES)),
-                       get_x=lambda r: r['source'], get_y=lambda r: _class_name(r['label']),
+                       get_x=_row_source, get_y=_row_class,
                        splitter=ColSplitter('is_valid'), item_tfms=XrayResize(size, resize), batch_tfms=tfms)
     set_seed(seed)
     dls = dblock.dataloaders(pool, bs=bs, num_workers=num_workers, **kwargs)
@@ -708,7 +714,7 @@ def xray_dls(items:pd.DataFrame, # from `read_items` (`resplit` is applied if th
     counts = np.bincount(tr.label.to_numpy(), minlength=2).astype(np.float32)
     dls.size, dls.channels, dls.stats, dls.resize = size, channels, stats, resize
     dls.class_weights = torch.tensor(counts.sum() / (2 * counts), dtype=torch.float32)
-    dls.items = items
+    dls.table = items                                   # the items with `is_valid`, test rows included
     return dls
 
 def xray_test_dl(dls, # from `xray_dls`
