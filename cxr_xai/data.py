@@ -15,6 +15,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import Annotated
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
 with warnings.catch_warnings():                 # torch deprecation chatter from inside fastai's import
@@ -163,6 +164,14 @@ def _soft(d, w):
     "Soft inside-indicator of a signed distance `d` (negative inside) with edge width `w`."
     return np.clip(0.5 - d / w, 0, 1)
 
+_NOISE = {}
+def _quantum_noise(rng, size):
+    "Unit Gaussian noise size×size: a random window (and flip) of a cached field twice the size, 10× faster than drawing it."
+    if size not in _NOISE: _NOISE[size] = np.random.default_rng(12345).standard_normal((2 * size, 2 * size), dtype=np.float32)
+    oy, ox, f = (int(v) for v in rng.integers(0, size, 3))
+    win = _NOISE[size][oy:oy + size, ox:ox + size]
+    return win if f % 2 else win[::-1]
+
 def _smooth_noise(rng, size, cells):
     "A smooth random field in [0, 1]: a `cells`×`cells` lattice upsampled bicubically."
     small = rng.random((cells, cells), dtype=np.float32)
@@ -177,7 +186,7 @@ def _anatomy(rng):
     u = lambda a, b: float(rng.uniform(a, b))
     return dict(bw=u(.80, .92), lcx=u(.36, .42), la=u(.29, .34), lb=u(.56, .64), lcy=u(-.12, -.06),
                 hx=u(.08, .15), hy=u(.15, .22), ha=u(.29, .35), hb=u(.21, .26), dl=u(.40, .48), dr=u(.05, .10),
-                rib=u(.125, .15), rph=u(0, 1), cl=u(-.76, -.66), tex=int(rng.integers(0, 2**31)),
+                rib=u(.125, .15), rph=u(0, 1), nv=float(rng.integers(9, 14)), cl=u(-.76, -.66), tex=int(rng.integers(0, 2**31)),
                 nip=bool(rng.random() < 0.3))
 
 def _marker(img, letter, rng):
@@ -223,7 +232,12 @@ def synth_xray(size:int=224, # output height and width in pixels
     tex = _smooth_noise(np.random.default_rng(A['tex']), size, 14)
     img -= field * (.36 - .08 * tex)
     img += .05 * heart
-    for side in (-1, 1): img += .08 * field * np.exp(-((x - side * .2)**2 + y**2) / .02)   # hila
+    for side in (-1, 1):                         # hila, and vessels branching out of them, thinning to the periphery
+        hx_, hy_ = x - side * .17, y - .02
+        r2 = hx_ * hx_ + hy_ * hy_
+        ang = np.arctan2(hy_, hx_ * side)
+        ves = np.clip((np.cos(A["nv"] * ang + 5 * tex) - .6) / .4, 0, 1)
+        img += field * (.10 * np.exp(-r2 / .02) + .13 * ves * np.exp(-np.sqrt(r2) / .3))
     img += .10 * _soft(ax - .065, w) * body * (.75 + .25 * np.cos(2 * np.pi * y / .11))    # spine
     img -= .10 * _soft(np.abs(x - .01) - .03, w) * (y < -.35) * body                       # trachea
     cage = _soft(np.sqrt((x / .82)**2 + ((y + .12) / .72)**2) - 1, w) * (ax > .07)
@@ -256,7 +270,7 @@ def synth_xray(size:int=224, # output height and width in pixels
         img = np.asarray(Image.fromarray(img.astype(np.float32), 'F').resize((full, full), Image.BICUBIC))
         if pneumonia: lesion = np.asarray(Image.fromarray(lesion, 'F').resize((full, full), Image.BICUBIC))
     mask = lesion > .5 if pneumonia else np.zeros((full, full), bool)   # ground truth: over half strength
-    img = img + rng.standard_normal(img.shape, dtype=np.float32) * float(rng.uniform(.01, .03))  # quantum noise
+    img = img + _quantum_noise(rng, full) * float(rng.uniform(.01, .03))                          # quantum noise
     if shortcut: _marker(img, 'R' if shortcut is True else shortcut, rng)
     return np.clip(img, 0, 1).astype(np.float32), mask
 
@@ -728,8 +742,10 @@ def xray_test_dl(dls, # from `xray_dls`
     return dls.test_dl(rows, with_labels=True, **({'bs': bs} if bs else {}))
 
 # %% ../nbs/00_data.ipynb #3366a69b
-@call_parse(pos=['out'])
-def synth_cmd(out:str, # folder to write the phantom into
+_POSITIONAL = {'opt': False}   # fastcore: make a parameter a positional command-line argument
+
+@call_parse
+def synth_cmd(out:Annotated[str, _POSITIONAL], # folder to write the phantom into
               n:int=400, # number of films
               size:int=224, # pixels per side
               seed:int=0, # random seed
@@ -745,12 +761,12 @@ def synth_cmd(out:str, # folder to write the phantom into
     path = make_phantom(out, n=n, size=size, seed=seed, shortcut=(shortcut_normal, shortcut), difficulty=difficulty,
                         pneumonia_frac=pneumonia_frac, fmt=fmt, npz=npz, progress=True)
     info = json.loads((path/'phantom.json').read_text())
-    print(f"wrote {info['n']} films in {info['seconds']} s ({info['images_per_second']} images/s); "
-          f"manifest: {path/'manifest.csv'}")
+    print(f"wrote {info['n']} films in {info['seconds']} s ({info['images_per_second']} images/s): "
+          f"{path/'manifest.csv'}, {path/'phantom.json'}")
     return None
 
-@call_parse(pos=['data'])
-def audit_cmd(data:str, # dataset folder, .csv manifest or .npz
+@call_parse
+def audit_cmd(data:Annotated[str, _POSITIONAL], # dataset folder, .csv manifest or .npz
               json:store_true=False, # print the report as JSON instead of text
               out:str=None, # also write the JSON report to this file
               fast:store_true=False # do not open the files (counts and patients only)
