@@ -11,7 +11,7 @@ __all__ = ['METRICS', 'THRESHOLD_FREE', 'TTA_VIEWS', 'check_scores', 'expected_c
            'screening_point', 'plot_curves', 'tta_views', 'check_model_classes', 'predict', 'aggregate_patients',
            'evaluate', 'summary_table', 'top_losses', 'plot_top_losses', 'save_evaluation', 'evaluate_cmd']
 
-# %% ../nbs/03_eval.ipynb #12694b04
+# %% ../nbs/03_eval.ipynb #ca197998
 import json, math, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -24,7 +24,7 @@ from fastprogress.fastprogress import progress_bar
 from .data import CxrError, CLASSES, load_item, read_items, resplit, resize_xray
 from .model import load_model
 
-# %% ../nbs/03_eval.ipynb #03c3765d
+# %% ../nbs/03_eval.ipynb #5bba679a
 METRICS = ['accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'roc_auc', 'pr_auc', 'brier', 'ece']
 THRESHOLD_FREE = ['roc_auc', 'pr_auc', 'brier', 'ece']
 
@@ -42,7 +42,7 @@ def check_scores(y, # labels, 0 = NORMAL, 1 = PNEUMONIA
         raise CxrError(f"the {what} has scores outside [0, 1] (or NaN); pass probabilities of {CLASSES[1]}, not logits")
     return y.astype(int), p
 
-# %% ../nbs/03_eval.ipynb #5f8d874f
+# %% ../nbs/03_eval.ipynb #1cb43746
 def expected_calibration_error(y, # labels, 0/1
                                p, # probability of PNEUMONIA
                                n_bins=10, # equal-width bins of `p`, as in `calibration_curve(strategy='uniform')`
@@ -88,7 +88,7 @@ def undefined_notes(y, # labels of the split
         if pred.all(): notes.append(f"every image called {CLASSES[1]} at threshold {thresh:.3g}: NPV is undefined")
     return notes
 
-# %% ../nbs/03_eval.ipynb #8eb60d5a
+# %% ../nbs/03_eval.ipynb #e5a004b4
 def _ratio(a, b):
     with np.errstate(invalid='ignore', divide='ignore'): return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
 
@@ -121,7 +121,7 @@ def weighted_metrics(y, # labels, 0/1, length N
     r['ece'] = _ratio(np.abs(W @ (onehot * (y - p)[:, None])).sum(1), n)
     return r
 
-# %% ../nbs/03_eval.ipynb #41656d9e
+# %% ../nbs/03_eval.ipynb #3af65ee9
 def bootstrap_weights(groups, # one patient id per image
                       n_boot=1000, # replicates
                       seed=0, # random seed
@@ -157,7 +157,7 @@ def bootstrap_metrics(y, # labels, 0/1
         rows[k] = dict(value=float(point[k]), lo=float(lo), hi=float(hi), defined=len(ok) / n_boot)
     return pd.DataFrame.from_dict(rows, orient='index')
 
-# %% ../nbs/03_eval.ipynb #1397b944
+# %% ../nbs/03_eval.ipynb #36773fbc
 def baseline_metrics(y, # labels of the split
                      groups=None, # patient ids, for the bootstrap
                      **kwargs, # passed to `bootstrap_metrics`
@@ -166,7 +166,7 @@ def baseline_metrics(y, # labels of the split
     y = np.asarray(y)
     return bootstrap_metrics(y, np.ones(len(y)), groups, thresh=0.5, **kwargs)
 
-# %% ../nbs/03_eval.ipynb #de15e061
+# %% ../nbs/03_eval.ipynb #c077ea88
 def choose_threshold(y, # validation labels
                      p, # validation probabilities of PNEUMONIA
                      rule='youden', # '0.5', 'youden' (max sensitivity + specificity - 1) or 'sensitivity'
@@ -197,7 +197,7 @@ def pick_thresholds(y, # validation labels
     return {'0.5': 0.5, 'youden': choose_threshold(y, p, 'youden'),
             f'sens>={target:g}': choose_threshold(y, p, 'sensitivity', target)}
 
-# %% ../nbs/03_eval.ipynb #8aaeeb7e
+# %% ../nbs/03_eval.ipynb #024e8d47
 _MARKERS = ['o', 's', '^', 'D', 'v']
 
 def _ax(ax, figsize=(4.2, 4)):
@@ -271,7 +271,7 @@ def plot_reliability(y, # labels
     ax2.set_ylim(0, cnt.max() * 4); ax2.set_ylabel('images per bin', color='grey')
     ax.set(title=title or f'reliability (ECE {expected_calibration_error(y, p):.3f})',
            xlabel='mean predicted P(PNEUMONIA)', ylabel='observed PNEUMONIA fraction')
-    ax.legend(loc='upper left', fontsize=8)
+    ax.legend(loc='center right', fontsize=8)
     return ax
 
 def screening_point(points): # {name: threshold}
@@ -293,7 +293,7 @@ def plot_curves(y, # labels
     fig.tight_layout()
     return fig
 
-# %% ../nbs/03_eval.ipynb #ff7036ea
+# %% ../nbs/03_eval.ipynb #729ba852
 TTA_VIEWS = [(0, 1.0), (-5, 1.0), (5, 1.0), (0, 1.05), (0, 1.1)]  # (rotation in degrees, zoom)
 
 def tta_views(x, # batch N×C×H×W in [0, 1]
@@ -349,7 +349,7 @@ def predict(model, # a `PixelModel` (takes N×1×size×size x-rays in [0, 1])
         out.append(torch.stack(probs).mean(0).cpu().numpy())
     return np.concatenate(out).astype(np.float64)
 
-# %% ../nbs/03_eval.ipynb #7cd19629
+# %% ../nbs/03_eval.ipynb #d2856b0b
 def aggregate_patients(preds, # DataFrame with columns `patient`, `label`, `prob`
                        how='max', # 'max' or 'mean' of the patient's image probabilities
                       ):
@@ -359,7 +359,7 @@ def aggregate_patients(preds, # DataFrame with columns `patient`, `label`, `prob
     return pd.DataFrame({'label': g['label'].max(), 'prob': g['prob'].agg(how), 'n_images': g.size(),
                          'source': g['source'].first() if 'source' in preds else ''}).reset_index()
 
-# %% ../nbs/03_eval.ipynb #5137bde8
+# %% ../nbs/03_eval.ipynb #8702d14c
 def _ci_dict(df, keys):
     return {k: {c: float(df.loc[k, c]) for c in ('value', 'lo', 'hi')} for k in keys}
 
@@ -430,7 +430,7 @@ def evaluate(model, # a `PixelModel`
                 metrics=_ci_dict(cis['0.5'], THRESHOLD_FREE), operating_points=ops,
                 baseline=_ci_dict(base, METRICS), notes=notes, predictions=pt, valid_predictions=pv)
 
-# %% ../nbs/03_eval.ipynb #c11a56c1
+# %% ../nbs/03_eval.ipynb #d869dc57
 def summary_table(res, # the dict from `evaluate`
                   digits=3):
     "The metrics of `res` as a DataFrame of 'value [lo, hi]' strings: one column per operating point + baseline."
@@ -441,7 +441,7 @@ def summary_table(res, # the dict from `evaluate`
     cols[f'always {CLASSES[1]}'] = {k: fmt(res['baseline'][k]) for k in METRICS}
     return pd.DataFrame(cols).loc[METRICS]
 
-# %% ../nbs/03_eval.ipynb #66bd7418
+# %% ../nbs/03_eval.ipynb #c2085cce
 def top_losses(preds, # prediction table: `source`, `label`, `prob`
                k=9, # how many
               ):
@@ -465,7 +465,7 @@ def plot_top_losses(preds, # prediction table: `source`, `label`, `prob`
     fig.suptitle(title); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_eval.ipynb #28c31de4
+# %% ../nbs/03_eval.ipynb #a90edd09
 def _jsonable(o):
     if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
@@ -499,7 +499,7 @@ def save_evaluation(res, # the dict from `evaluate`
     (out / 'metrics.json').write_text(json.dumps(_jsonable(js), indent=2, ensure_ascii=False))
     return {'metrics': out / 'metrics.json', 'predictions': out / 'predictions.csv', **paths}
 
-# %% ../nbs/03_eval.ipynb #5c9c2a32
+# %% ../nbs/03_eval.ipynb #edff40c1
 @call_parse
 def evaluate_cmd(model:str, # model file written by `cxr-xai train`
                  data:str, # dataset: Kaggle-style folder, phantom folder, MedMNIST .npz or CSV manifest
