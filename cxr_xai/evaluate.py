@@ -11,7 +11,7 @@ __all__ = ['METRICS', 'THRESHOLD_FREE', 'TTA_VIEWS', 'check_scores', 'expected_c
            'screening_point', 'plot_curves', 'tta_views', 'check_model_classes', 'predict', 'aggregate_patients',
            'evaluate', 'summary_table', 'top_losses', 'plot_top_losses', 'save_evaluation', 'evaluate_cmd']
 
-# %% ../nbs/03_eval.ipynb #ca197998
+# %% ../nbs/03_eval.ipynb #c268b2e9
 import json, math, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -24,7 +24,7 @@ from fastprogress.fastprogress import progress_bar
 from .data import CxrError, CLASSES, load_item, read_items, resplit, resize_xray
 from .model import load_model
 
-# %% ../nbs/03_eval.ipynb #5bba679a
+# %% ../nbs/03_eval.ipynb #1d76ba79
 METRICS = ['accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'roc_auc', 'pr_auc', 'brier', 'ece']
 THRESHOLD_FREE = ['roc_auc', 'pr_auc', 'brier', 'ece']
 
@@ -42,7 +42,7 @@ def check_scores(y, # labels, 0 = NORMAL, 1 = PNEUMONIA
         raise CxrError(f"the {what} has scores outside [0, 1] (or NaN); pass probabilities of {CLASSES[1]}, not logits")
     return y.astype(int), p
 
-# %% ../nbs/03_eval.ipynb #1cb43746
+# %% ../nbs/03_eval.ipynb #8c4fcda2
 def expected_calibration_error(y, # labels, 0/1
                                p, # probability of PNEUMONIA
                                n_bins=10, # equal-width bins of `p`, as in `calibration_curve(strategy='uniform')`
@@ -88,7 +88,7 @@ def undefined_notes(y, # labels of the split
         if pred.all(): notes.append(f"every image called {CLASSES[1]} at threshold {thresh:.3g}: NPV is undefined")
     return notes
 
-# %% ../nbs/03_eval.ipynb #e5a004b4
+# %% ../nbs/03_eval.ipynb #3d119e2b
 def _ratio(a, b):
     with np.errstate(invalid='ignore', divide='ignore'): return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
 
@@ -121,7 +121,7 @@ def weighted_metrics(y, # labels, 0/1, length N
     r['ece'] = _ratio(np.abs(W @ (onehot * (y - p)[:, None])).sum(1), n)
     return r
 
-# %% ../nbs/03_eval.ipynb #3af65ee9
+# %% ../nbs/03_eval.ipynb #97790aaf
 def bootstrap_weights(groups, # one patient id per image
                       n_boot=1000, # replicates
                       seed=0, # random seed
@@ -157,7 +157,7 @@ def bootstrap_metrics(y, # labels, 0/1
         rows[k] = dict(value=float(point[k]), lo=float(lo), hi=float(hi), defined=len(ok) / n_boot)
     return pd.DataFrame.from_dict(rows, orient='index')
 
-# %% ../nbs/03_eval.ipynb #36773fbc
+# %% ../nbs/03_eval.ipynb #486208c0
 def baseline_metrics(y, # labels of the split
                      groups=None, # patient ids, for the bootstrap
                      **kwargs, # passed to `bootstrap_metrics`
@@ -166,7 +166,7 @@ def baseline_metrics(y, # labels of the split
     y = np.asarray(y)
     return bootstrap_metrics(y, np.ones(len(y)), groups, thresh=0.5, **kwargs)
 
-# %% ../nbs/03_eval.ipynb #c077ea88
+# %% ../nbs/03_eval.ipynb #be45bbd0
 def choose_threshold(y, # validation labels
                      p, # validation probabilities of PNEUMONIA
                      rule='youden', # '0.5', 'youden' (max sensitivity + specificity - 1) or 'sensitivity'
@@ -197,7 +197,7 @@ def pick_thresholds(y, # validation labels
     return {'0.5': 0.5, 'youden': choose_threshold(y, p, 'youden'),
             f'sens>={target:g}': choose_threshold(y, p, 'sensitivity', target)}
 
-# %% ../nbs/03_eval.ipynb #024e8d47
+# %% ../nbs/03_eval.ipynb #779fd4a5
 _MARKERS = ['o', 's', '^', 'D', 'v']
 
 def _ax(ax, figsize=(4.2, 4)):
@@ -293,7 +293,7 @@ def plot_curves(y, # labels
     fig.tight_layout()
     return fig
 
-# %% ../nbs/03_eval.ipynb #729ba852
+# %% ../nbs/03_eval.ipynb #c211c3d8
 TTA_VIEWS = [(0, 1.0), (-5, 1.0), (5, 1.0), (0, 1.05), (0, 1.1)]  # (rotation in degrees, zoom)
 
 def tta_views(x, # batch N×C×H×W in [0, 1]
@@ -349,7 +349,7 @@ def predict(model, # a `PixelModel` (takes N×1×size×size x-rays in [0, 1])
         out.append(torch.stack(probs).mean(0).cpu().numpy())
     return np.concatenate(out).astype(np.float64)
 
-# %% ../nbs/03_eval.ipynb #d2856b0b
+# %% ../nbs/03_eval.ipynb #17f35509
 def aggregate_patients(preds, # DataFrame with columns `patient`, `label`, `prob`
                        how='max', # 'max' or 'mean' of the patient's image probabilities
                       ):
@@ -359,7 +359,7 @@ def aggregate_patients(preds, # DataFrame with columns `patient`, `label`, `prob
     return pd.DataFrame({'label': g['label'].max(), 'prob': g['prob'].agg(how), 'n_images': g.size(),
                          'source': g['source'].first() if 'source' in preds else ''}).reset_index()
 
-# %% ../nbs/03_eval.ipynb #8702d14c
+# %% ../nbs/03_eval.ipynb #34559579
 def _ci_dict(df, keys):
     return {k: {c: float(df.loc[k, c]) for c in ('value', 'lo', 'hi')} for k in keys}
 
@@ -419,7 +419,7 @@ def evaluate(model, # a `PixelModel`
     for k in METRICS:
         d = cis['0.5'].loc[k, 'defined'] if k in THRESHOLD_FREE else min(c.loc[k, 'defined'] for c in cis.values())
         if 0 < d < 0.99: notes.append(f"{k} is undefined in {100 * (1 - d):.0f}% of bootstrap replicates "
-                                      "(a draw without one class); its interval is over the others")
+                                      "(draws where its denominator is empty); its interval is over the others")
     notes = undefined_notes(y) + notes
     counts = {c: int((y == i).sum()) for i, c in enumerate(CLASSES)}
     return dict(split=split, unit=f'patient ({patient})' if patient else 'image', patient=patient, n=int(len(y)),
@@ -430,7 +430,7 @@ def evaluate(model, # a `PixelModel`
                 metrics=_ci_dict(cis['0.5'], THRESHOLD_FREE), operating_points=ops,
                 baseline=_ci_dict(base, METRICS), notes=notes, predictions=pt, valid_predictions=pv)
 
-# %% ../nbs/03_eval.ipynb #d869dc57
+# %% ../nbs/03_eval.ipynb #fafe2b6f
 def summary_table(res, # the dict from `evaluate`
                   digits=3):
     "The metrics of `res` as a DataFrame of 'value [lo, hi]' strings: one column per operating point + baseline."
@@ -441,7 +441,7 @@ def summary_table(res, # the dict from `evaluate`
     cols[f'always {CLASSES[1]}'] = {k: fmt(res['baseline'][k]) for k in METRICS}
     return pd.DataFrame(cols).loc[METRICS]
 
-# %% ../nbs/03_eval.ipynb #c2085cce
+# %% ../nbs/03_eval.ipynb #0a994cc6
 def top_losses(preds, # prediction table: `source`, `label`, `prob`
                k=9, # how many
               ):
@@ -465,7 +465,7 @@ def plot_top_losses(preds, # prediction table: `source`, `label`, `prob`
     fig.suptitle(title); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_eval.ipynb #a90edd09
+# %% ../nbs/03_eval.ipynb #823f625d
 def _jsonable(o):
     if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
@@ -499,7 +499,7 @@ def save_evaluation(res, # the dict from `evaluate`
     (out / 'metrics.json').write_text(json.dumps(_jsonable(js), indent=2, ensure_ascii=False))
     return {'metrics': out / 'metrics.json', 'predictions': out / 'predictions.csv', **paths}
 
-# %% ../nbs/03_eval.ipynb #edff40c1
+# %% ../nbs/03_eval.ipynb #77df31f7
 @call_parse
 def evaluate_cmd(model:str, # model file written by `cxr-xai train`
                  data:str, # dataset: Kaggle-style folder, phantom folder, MedMNIST .npz or CSV manifest
