@@ -186,7 +186,7 @@ def _anatomy(rng):
     u = lambda a, b: float(rng.uniform(a, b))
     return dict(bw=u(.80, .92), lcx=u(.36, .42), la=u(.29, .34), lb=u(.56, .64), lcy=u(-.12, -.06),
                 hx=u(.08, .15), hy=u(.15, .22), ha=u(.29, .35), hb=u(.21, .26), dl=u(.40, .48), dr=u(.05, .10),
-                rib=u(.125, .15), rph=u(0, 1), nv=float(rng.integers(9, 14)), cl=u(-.76, -.66), tex=int(rng.integers(0, 2**31)),
+                rib=u(.125, .15), rph=u(0, 1), nv=float(rng.integers(9, 14)), air=u(.75, 1.15), cl=u(-.76, -.66), tex=int(rng.integers(0, 2**31)),
                 nip=bool(rng.random() < 0.3))
 
 def _marker(img, letter, rng):
@@ -230,7 +230,7 @@ def synth_xray(size:int=224, # output height and width in pixels
     medi = _soft(np.abs(x - .02) - (.09 + .05 * np.clip(y + .1, 0, 1)), w) * (y < A['hy'])
     field = lungs * (1 - np.maximum(heart, medi))                    # the lung fields a lesion may occupy
     tex = _smooth_noise(np.random.default_rng(A['tex']), size, 14)
-    img -= field * (.36 - .08 * tex)
+    img -= field * (.36 - .08 * tex) * A['air'] * (1 + 2 * insp)   # air: habitus and depth of breath
     img += .05 * heart
     for side in (-1, 1):                         # hila, and vessels branching out of them, thinning to the periphery
         hx_, hy_ = x - side * .17, y - .02
@@ -252,7 +252,7 @@ def synth_xray(size:int=224, # output height and width in pixels
         for side in (-1, 1): img += .06 * _soft(np.hypot(x - side * .45, y - .3) - .04, w)
     lesion = np.zeros((size, size), np.float32)                      # lesion strength, 0 to 1
     if pneumonia:
-        d = float(np.clip(difficulty, 0, 1))
+        d = float(np.clip(difficulty, 0, 1)) ** 1.75     # calibrated: 0.5 is learnable in seconds at 64 px
         cand = np.flatnonzero(field.ravel() > .9)
         noise = _smooth_noise(rng, size, 16)
         for _ in range(int(rng.integers(1, 1 + max(1, round(3 - 2 * d))))):
