@@ -39,7 +39,8 @@ IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.dcm', '.dicom'
 # %% ../nbs/00_data.ipynb #5efe6652
 def _window(v, ds):
     "Apply the first DICOM window (linear, linear-exact or sigmoid) of `ds` to values `v`, giving [0, 1]."
-    def first(t): return float(t[0]) if isinstance(t, (list, tuple)) or hasattr(t, '__len__') and not isinstance(t, str) else float(t)
+    from pydicom.multival import MultiValue
+    def first(t): return float(t[0]) if isinstance(t, (list, tuple, MultiValue)) else float(t)   # several windows: the first
     c, w = first(ds.WindowCenter), max(first(ds.WindowWidth), 1.0)
     fn = str(ds.get('VOILUTFunction', 'LINEAR')).upper()
     if fn == 'SIGMOID': return 1 / (1 + np.exp(-4 * (v - c) / w))
@@ -77,16 +78,16 @@ def _read_dicom(path):
 def _read_picture(path):
     "Read a PNG/JPEG/BMP/TIFF into an x-ray (8-bit / 255, 16-bit by real range, colour to luminance)."
     try:
-        im = Image.open(path)
-        if getattr(im, 'n_frames', 1) > 1:
-            raise CxrError(f"{path}: multi-page image ({im.n_frames} frames) is not supported")
-        im.load()
+        with Image.open(path) as f:                      # closes the file whatever happens
+            if getattr(f, 'n_frames', 1) > 1:
+                raise CxrError(f"{path}: multi-page image ({f.n_frames} frames) is not supported")
+            f.load()
+            im = ImageOps.exif_transpose(f)              # a copy, upright if the camera said so
     except CxrError: raise
     except UnidentifiedImageError:
         raise CxrError(f"{path}: not an image (no decoder recognises its content; a text or HTML file renamed?)") from None
     except (OSError, SyntaxError, ValueError, EOFError) as e:
         raise CxrError(f"{path}: truncated or corrupt image ({e})") from None
-    im = ImageOps.exif_transpose(im)
     if im.mode in ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I', 'F'): return _minmax(np.asarray(im))
     if im.mode in ('RGBA', 'LA', 'PA') or (im.mode == 'P' and 'transparency' in im.info):
         im = Image.alpha_composite(Image.new('RGBA', im.size, (0, 0, 0, 255)), im.convert('RGBA'))
