@@ -5,7 +5,7 @@ Same model, same x-ray, `num_samples` perturbed images (default 1000), per archi
 - (a) **tutorial**: `LimeImageExplainer().explain_instance(rgb_uint8, batch_predict, top_labels=5, hide_color=0,
   num_samples=1000)` with LIME's defaults (quickshift, `batch_size=10`) and a numpy `batch_predict` that stacks the
   images into a tensor and calls the model, as in LIME's PyTorch tutorial.
-- (b) **floor**: `num_samples` forward passes of the model alone, at the fastest batch size of (16, 32, 64, 128)
+- (b) **floor**: `num_samples` forward passes of the model alone, at the fastest batch size of (8, 16, 32, 64, 128)
   (a probe of 128 images at each size picks it by CPU time, then the full count is timed). No segmentation, no masks, no surrogate:
   nothing LIME-shaped can be faster than this.
 - **cxr_xai**: `lime_explain(model, xray, num_samples=1000)` (SLIC, batch size 'auto'): the first call (which measures
@@ -34,7 +34,7 @@ class Clock:
     def __exit__(self, *a): self.wall, self.cpu = time.perf_counter() - self.w, time.process_time() - self.c
 
 
-def floor_seconds(model, size, n, sizes=(16, 32, 64, 128)):
+def floor_seconds(model, size, n, sizes=(8, 16, 32, 64, 128)):
     "Clock of `n` forward passes at the fastest batch size (each probed on 128 images, by CPU time), and that size."
     x = torch.rand(max(sizes), 1, size, size)
     per = {}
