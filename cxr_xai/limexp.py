@@ -9,7 +9,7 @@ __all__ = ['SEGMENTERS', 'HIDES', 'segment_xray', 'achievable_iou', 'compare_seg
            'LimeXrayExplainer', 'lime_explain', 'show_lime', 'positive_share_inside', 'rank_agreement',
            'lime_stability', 'lime_widget']
 
-# %% ../nbs/05_lime.ipynb #08b823c2
+# %% ../nbs/05_lime.ipynb #7e87be87
 import time, weakref
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
@@ -22,7 +22,7 @@ from lime import lime_image
 from .data import CxrError
 from .ig import Explanation, check_xray, OUTPUTS, _Head
 
-# %% ../nbs/05_lime.ipynb #da30d98f
+# %% ../nbs/05_lime.ipynb #1c96db29
 SEGMENTERS = ('slic', 'quickshift', 'felzenszwalb')
 
 def segment_xray(xray:np.ndarray, # H×W x-ray in [0, 1]
@@ -44,7 +44,7 @@ def segment_xray(xray:np.ndarray, # H×W x-ray in [0, 1]
         seg = felzenszwalb(x, scale=area / 50, sigma=0.8, min_size=max(int(area / 3), 1), channel_axis=None)
     return np.unique(seg, return_inverse=True)[1].reshape(x.shape).astype(np.int64)
 
-# %% ../nbs/05_lime.ipynb #05d46556
+# %% ../nbs/05_lime.ipynb #ee15b7be
 def _outline(ax, mask, color='lime'):
     "Draw the outline of a bool `mask` on `ax`."
     if mask is not None and np.asarray(mask).any(): ax.contour(np.asarray(mask, float), levels=[0.5], colors=color, linewidths=1)
@@ -80,7 +80,7 @@ def compare_segmenters(xray, mask=None, n_segments=50, segmenters=SEGMENTERS, sh
         plt.tight_layout()
     return rows, segs
 
-# %% ../nbs/05_lime.ipynb #8e5e9171
+# %% ../nbs/05_lime.ipynb #6f193eeb
 HIDES = ('black', 'mean', 'blur')
 
 def hidden_xray(xray:np.ndarray, # H×W x-ray in [0, 1]
@@ -97,7 +97,7 @@ def hidden_xray(xray:np.ndarray, # H×W x-ray in [0, 1]
     if hide == 'blur': return gaussian(x, sigma=blur_sigma or x.shape[1] / 16, preserve_range=True).astype(np.float32)
     raise CxrError(f"unknown hide {hide!r}: choose one of {list(HIDES)} or a grey level in [0, 1]")
 
-# %% ../nbs/05_lime.ipynb #fd8e8d37
+# %% ../nbs/05_lime.ipynb #04fdf5ba
 _BEST_BS = weakref.WeakKeyDictionary()  # model -> {(device, H, W): batch size measured fastest}
 
 def _device(model): return next(iter(model.parameters()), torch.empty(0)).device
@@ -152,7 +152,7 @@ class PixelPredictor:
         seg, on = torch.as_tensor(segments, device=d).long(), torch.as_tensor(on, device=d).bool()
         return torch.cat([self.scores(torch.where(on[s][:, seg], x, h)) for s in self.slices(len(on), x.shape)]).numpy()
 
-# %% ../nbs/05_lime.ipynb #99f3c212
+# %% ../nbs/05_lime.ipynb #debde209
 class LimeXrayExplainer(lime_image.LimeImageExplainer):
     "`LimeImageExplainer` whose perturbed x-rays are built in batches on the model's device."
     def data_labels(self, image, fudged_image, segments, classifier_fn, num_samples, batch_size=10):
@@ -166,7 +166,7 @@ class LimeXrayExplainer(lime_image.LimeImageExplainer):
         self.labels_ = classifier_fn.neighbourhood(grey(image), grey(fudged_image), segments, data)
         return data, self.labels_
 
-# %% ../nbs/05_lime.ipynb #e8461bec
+# %% ../nbs/05_lime.ipynb #af024ab4
 def _resolve_target(model, target, n_cls):
     "A class index from an index or a class name, or a clear error."
     classes = list(getattr(model, 'classes', range(n_cls)))
@@ -228,7 +228,7 @@ def lime_explain(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1] → 
     exp.segments, exp.weights, exp.lime = seg, w, lx
     return exp
 
-# %% ../nbs/05_lime.ipynb #c8bf8edb
+# %% ../nbs/05_lime.ipynb #de93fbc9
 def show_lime(exp:Explanation, # a `lime_explain` result
               k:int=5, # superpixels to outline in each view
               mask:np.ndarray=None, # optional H×W lesion mask, outlined in green
@@ -247,13 +247,13 @@ def show_lime(exp:Explanation, # a `lime_explain` result
         ax.set_title(f"top {k} superpixels {name} class {exp.target}", fontsize=9)
     return axs
 
-# %% ../nbs/05_lime.ipynb #0e575d57
+# %% ../nbs/05_lime.ipynb #6dd11b49
 def positive_share_inside(exp:Explanation, mask:np.ndarray)->float:
     "Fraction of an explanation's positive attribution that lies inside `mask`."
     a = np.clip(exp.attr, 0, None)
     return float(a[np.asarray(mask, bool)].sum() / a.sum()) if a.sum() > 0 else float('nan')
 
-# %% ../nbs/05_lime.ipynb #2edabf69
+# %% ../nbs/05_lime.ipynb #0052ed94
 def rank_agreement(exps:list, # explanations of one x-ray on the same superpixels
                    k:int=5, # size of the top sets compared
                   )->dict: # mean pairwise Spearman ρ of weights, mean Jaccard of top-k
@@ -281,7 +281,7 @@ def lime_stability(model, # pixel-space model
     exps = [lime_explain(model, x, seed=s, segments=seg, **kw) for s in seeds]
     return dict(rank_agreement(exps, k), exps=exps)
 
-# %% ../nbs/05_lime.ipynb #6eb71cd9
+# %% ../nbs/05_lime.ipynb #f0a421c8
 def lime_widget(model, # pixel-space model
                 xray, # H×W x-ray in [0, 1]
                 mask=None, # optional lesion mask, outlined
