@@ -158,15 +158,16 @@ def fit_recipe(learn:Learner, # from `xray_learner`
                lr_find_its:int=50, # batches the learning-rate finder may use (it stops early when the loss explodes)
               ) -> Learner:
     "Train with lr-find, one-cycle, best-AUC checkpoint, early stopping and a CSV log; the best epoch is kept."
+    # checkpoints (the finder's and the best epoch's) go to a scratch folder, never into the working directory
+    scratch = Path(tempfile.mkdtemp(prefix='cxr_xai_fit_'))
+    path0, md0 = learn.path, learn.model_dir
+    learn.path, learn.model_dir = scratch, '.'
     if lr is None:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             lr = float(learn.lr_find(num_it=lr_find_its, show_plot=False).valley)
         if not math.isfinite(lr) or lr <= 0: lr = 1e-3
     learn.lr = lr
-    scratch = Path(tempfile.mkdtemp(prefix='cxr_xai_fit_'))
-    path0, md0 = learn.path, learn.model_dir
-    learn.path, learn.model_dir = scratch, '.'
     cbs = [SaveModelCallback(monitor='roc_auc', comp=np.greater, fname='best', with_opt=False),
            EarlyStoppingCallback(monitor='roc_auc', comp=np.greater, patience=patience)]
     if out is not None:
