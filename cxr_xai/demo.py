@@ -29,7 +29,7 @@ __all__ = ['DEMO_PRESETS', 'check_out', 'pick_cases', 'explanation_grid', 'write
 
 # %% ../nbs/08_demo.ipynb #b42d66d4
 DEMO_PRESETS = {
-    'default': dict(n=800, size=128, epochs=12, bs=32, lr=1e-2, ig_steps=64, lime_samples=1000, lime_segments=60, n_boot=1000),
+    'default': dict(n=1200, size=128, epochs=15, bs=32, lr=1e-2, ig_steps=64, lime_samples=1000, lime_segments=60, n_boot=1000),
     'quick':   dict(n=320, size=64, epochs=8, bs=32, lr=1e-2, ig_steps=32, lime_samples=500, lime_segments=40, n_boot=300),
 }
 
@@ -269,7 +269,7 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
 # %% ../nbs/08_demo.ipynb #28e029de
 @call_parse
 def demo_cmd(out:str='cxr_xai_demo', # folder to write the report, metrics, pictures and model into
-             quick:bool=False, # the short preset (about 2 minutes on a laptop CPU instead of about 7)
+             quick:bool=False, # the short preset (under a minute on a laptop CPU instead of about 3)
              force:bool=False, # replace OUT if it exists and is not empty
              seed:int=0, # one seed for everything
             ):

@@ -94,7 +94,8 @@ def show_attr(attr, xray, ax=None, sign='all', alpha=0.5, mask=None, clip=99.5, 
 def _title(e, classes=CLASSES):
     name = classes[e.target] if 0 <= e.target < len(classes) else str(e.target)
     t = f"{e.method}: {name} p={e.score:.2f}"
-    if e.rel_delta is not None: t += f"\nδ={e.delta:+.3g} ({100*e.rel_delta:.1f}%)"
+    if 'r2' in e.params: t += f"\nsurrogate R²={e.params['r2']:.2f}"  # LIME: its fit is what to read, it promises no completeness
+    elif e.rel_delta is not None: t += f"\nδ={e.delta:+.3g} ({100*e.rel_delta:.1f}%)"
     return t
 
 def _show(self:Explanation, ax=None, sign='all', alpha=0.5, mask=None, clip=99.5, colorbar=True, title=None, vmax=None):

@@ -6,7 +6,7 @@ Docs: https://cxr-xai.github.io/cxr_xai/train.html.md"""
 
 # %% ../nbs/02_train.ipynb #79b2f8b1
 from __future__ import annotations
-import contextlib, hashlib, io, json, math, os, platform, shutil, tempfile, time, warnings
+import contextlib, hashlib, inspect, io, json, math, os, platform, shutil, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
@@ -295,11 +295,12 @@ def phantom_model(size:int=64, # input side in pixels
                   refresh:bool=False, # retrain even if cached
                  ) -> tuple:
     "A model trained on a phantom and the phantom's items (with `is_valid`), cached on disk by arguments."
+    code = hashlib.sha1(inspect.getsource(cxr_xai.data).encode()).hexdigest()[:8]  # a changed phantom is a new phantom
     args = dict(size=size, n=n, epochs=epochs, seed=seed, shortcut=shortcut, arch=arch, lr=lr, bs=bs,
-                difficulty=difficulty, recipe=RECIPE_VERSION)
+                difficulty=difficulty, recipe=RECIPE_VERSION, code=code)
     def _key(d): return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
     key = _key(args)
-    pkey = _key(dict(size=size, n=n, seed=seed, shortcut=shortcut, difficulty=difficulty))
+    pkey = _key(dict(size=size, n=n, seed=seed, shortcut=shortcut, difficulty=difficulty, code=code))
     root = cache_dir(); root.mkdir(parents=True, exist_ok=True)
     pdir, mfile = root/f'phantom-{pkey}', root/f'model-{key}.safetensors'
     if not (pdir/'manifest.csv').exists():
