@@ -63,15 +63,15 @@ def check_page(drv, html, want_figs, shot=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('proc'); ap.add_argument('artifacts')
-    ap.add_argument('--html', nargs='*', default=[]); ap.add_argument('--shots', nargs='*', default=['index', '04_ig'])
+    ap.add_argument('--html', nargs='*', default=[]); ap.add_argument('--shots', nargs='*', default=['index', '04_ig', '08_demo'])
     a = ap.parse_args()
-    art = Path(a.artifacts); (art/'pages').mkdir(parents=True, exist_ok=True)
+    art = Path(a.artifacts); art.mkdir(parents=True, exist_ok=True)
     nbs = sorted(Path(a.proc).glob('*.ipynb'))
     if not nbs: sys.exit(f'check_site: no processed notebooks in {a.proc}')
     drv, bad, report = browser(), 0, {}
     try:
         for nb in nbs:
-            html = render(nb, art/'pages')
+            html = render(nb, nb.parent)  # beside the notebook, so its relative picture links resolve
             shot = art/f'{nb.stem}.png' if nb.stem in a.shots else None
             probs, n = check_page(drv, html, nb_figures(nb), shot)
             report[nb.name] = dict(figures=n, problems=probs)

@@ -13,8 +13,9 @@ root = Path(__file__).resolve().parent.parent
 doc_url = tomllib.loads((root/'pyproject.toml').read_text())['project']['urls']['Documentation'].rstrip('/')
 
 def md_links(src):
-    "Point relative `*.html` links at the published docs."
-    return re.sub(r'\]\((?!https?://)([\w.-]+\.html)', lambda m: f']({doc_url}/{m[1]}', src)
+    "Point relative `*.html` links at the published docs, and pictures under nbs/ at their place in the repository."
+    src = re.sub(r'\]\((?!https?://)([\w.-]+\.html)', lambda m: f']({doc_url}/{m[1]}', src)
+    return re.sub(r'\]\((images/)', r'](nbs/\1', src)
 
 def build(check=False):
     nb = nbformat.read(root/'nbs/index.ipynb', as_version=4)

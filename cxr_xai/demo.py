@@ -29,8 +29,8 @@ __all__ = ['DEMO_PRESETS', 'check_out', 'pick_cases', 'explanation_grid', 'write
 
 # %% ../nbs/08_demo.ipynb #b42d66d4
 DEMO_PRESETS = {
-    'default': dict(n=1200, size=128, epochs=15, bs=32, lr=1e-2, ig_steps=64, lime_samples=1000, lime_segments=60, n_boot=1000),
-    'quick':   dict(n=320, size=64, epochs=8, bs=32, lr=1e-2, ig_steps=32, lime_samples=500, lime_segments=40, n_boot=300),
+    'default': dict(n=1200, size=128, epochs=15, bs=32, lr=1e-2, ig_steps=128, lime_samples=1000, lime_segments=60, n_boot=1000),
+    'quick':   dict(n=320, size=64, epochs=8, bs=32, lr=1e-2, ig_steps=128, lime_samples=500, lime_segments=40, n_boot=300),
 }
 
 # %% ../nbs/08_demo.ipynb #cf72a930
