@@ -6,8 +6,7 @@ Docs: https://cxr-xai.github.io/cxr_xai/lime.html.md"""
 
 # %% auto #0
 __all__ = ['SEGMENTERS', 'HIDES', 'segment_xray', 'achievable_iou', 'compare_segmenters', 'hidden_xray', 'PixelPredictor',
-           'LimeXrayExplainer', 'lime_explain', 'show_lime', 'positive_share_inside', 'rank_agreement',
-           'lime_stability', 'lime_widget']
+           'LimeXrayExplainer', 'lime_explain', 'show_lime', 'rank_agreement', 'lime_stability', 'lime_widget']
 
 # %% ../nbs/05_lime.ipynb #7e87be87
 import time, weakref
@@ -20,7 +19,7 @@ from skimage.filters import gaussian
 from skimage.segmentation import slic, quickshift, felzenszwalb, mark_boundaries
 from lime import lime_image
 from .data import CxrError
-from .ig import Explanation, check_xray, OUTPUTS, _Head
+from .ig import Explanation, check_xray, OUTPUTS, _Head, _target, mask_share
 
 # %% ../nbs/05_lime.ipynb #1c96db29
 SEGMENTERS = ('slic', 'quickshift', 'felzenszwalb')
@@ -167,16 +166,6 @@ class LimeXrayExplainer(lime_image.LimeImageExplainer):
         return data, self.labels_
 
 # %% ../nbs/05_lime.ipynb #af024ab4
-def _resolve_target(model, target, n_cls):
-    "A class index from an index or a class name, or a clear error."
-    classes = list(getattr(model, 'classes', range(n_cls)))
-    if isinstance(target, str):
-        if target not in classes: raise CxrError(f"target {target!r} is not one of the classes {classes}")
-        return classes.index(target)
-    if not isinstance(target, (int, np.integer)) or not 0 <= target < n_cls:
-        raise CxrError(f"target {target!r} is out of range: the model has {n_cls} classes")
-    return int(target)
-
 def lime_explain(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1] → N×C logits
                  xray:np.ndarray, # H×W x-ray in [0, 1]
                  target=None, # class index or name to explain; default the predicted class
@@ -209,7 +198,7 @@ def lime_explain(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1] → 
     with torch.inference_mode():  # the x-ray and the all-hidden image, one pass: target, score, baseline
         z = model.eval()(torch.from_numpy(np.stack([x, hidden]))[:, None].to(pred.device)).float().cpu()
     p, f = z.softmax(1), pred.head.transform(z)
-    t = int(p[0].argmax()) if target is None else _resolve_target(model, target, z.shape[1])
+    t = _target(model, target, z[:1])
     ex = LimeXrayExplainer(kernel_width=kernel_width, random_state=seed)
     lx = ex.explain_instance(x, pred, labels=(t,), top_labels=None, hide_color=gray2rgb(hidden),
                              num_features=n_sp, num_samples=int(num_samples), segmentation_fn=lambda _: seg,
@@ -246,12 +235,6 @@ def show_lime(exp:Explanation, # a `lime_explain` result
         _outline(ax, mask, 'yellow'); ax.axis('off')
         ax.set_title(f"top {k} superpixels {name} class {exp.target}", fontsize=9)
     return axs
-
-# %% ../nbs/05_lime.ipynb #6dd11b49
-def positive_share_inside(exp:Explanation, mask:np.ndarray)->float:
-    "Fraction of an explanation's positive attribution that lies inside `mask`."
-    a = np.clip(exp.attr, 0, None)
-    return float(a[np.asarray(mask, bool)].sum() / a.sum()) if a.sum() > 0 else float('nan')
 
 # %% ../nbs/05_lime.ipynb #0052ed94
 def rank_agreement(exps:list, # explanations of one x-ray on the same superpixels
