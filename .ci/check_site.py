@@ -21,10 +21,17 @@ def nb_figures(nb_path):
                if any(k.startswith('image/') for k in o.get('data', {})))
 
 def render(nb_path, out_dir):
-    "Render one notebook to a standalone HTML page with nbconvert."
-    subprocess.run([sys.executable, '-m', 'nbconvert', '--to', 'html', '--output-dir', str(out_dir), str(nb_path)],
-                   check=True, capture_output=True, text=True)
-    return Path(out_dir)/(Path(nb_path).stem + '.html')
+    "Render one notebook to a standalone HTML page with nbconvert (nbdev's own cell keys, such as `has_sd`, removed)."
+    from nbconvert import HTMLExporter
+    raw = json.loads(Path(nb_path).read_text())
+    keep = {'cell_type', 'metadata', 'source', 'outputs', 'execution_count', 'id', 'attachments'}
+    for c in raw['cells']:
+        for k in set(c) - keep: del c[k]
+        c.get('metadata', {}).pop('execution', None)  # nbdev's timings (floats where the schema wants strings)
+    html, _ = HTMLExporter().from_notebook_node(nbformat.reads(json.dumps(raw), as_version=4))
+    out = Path(out_dir)/(Path(nb_path).stem + '.html')
+    out.write_text(html, encoding='utf-8')
+    return out
 
 def browser():
     "A headless Chromium driven by Selenium, using Debian's chromium and chromedriver (nothing downloaded)."
