@@ -58,6 +58,8 @@ def main(argv:list|None=None) -> int:
         _call(getattr(importlib.import_module(mod), name), cmd, rest)
     except CxrError as e:
         print(f'cxr-xai {cmd}: error: {e}', file=sys.stderr); return 2
+    except OSError as e:  # a path the user gave cannot be written or read: say which, in one line
+        print(f"cxr-xai {cmd}: error: {e.filename or ''}{': ' if e.filename else ''}{e.strerror or e}", file=sys.stderr); return 2
     except SystemExit as e: return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     except KeyboardInterrupt:
         print(f'\ncxr-xai {cmd}: interrupted', file=sys.stderr); return 130
@@ -97,5 +99,5 @@ def explain_cmd(model:str, # model file written by `cxr-xai train` or `cxr-xai d
     rows = explain_files(m, list(images), fn, out, target=_target(target), seed=seed, **kw)
     ok = sum(r['ok'] for r in rows)
     print(f"explained {ok} of {len(rows)} x-ray(s) with {method} in {time.perf_counter() - t0:.1f} s; wrote {out}")
-    if not ok: raise CxrError(f"none of the {len(rows)} file(s) could be explained (see {Path(out)/'summary.json'})")
+    if not ok: raise CxrError(f"none of the {len(rows)} file(s) could be explained; the first: {rows[0]['error']}")
     return rows

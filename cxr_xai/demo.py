@@ -34,14 +34,21 @@ DEMO_PRESETS = {
 }
 
 # %% ../nbs/08_demo.ipynb #cf72a930
+def _is_demo_folder(d:Path) -> bool:
+    "Did an earlier `demo` write `d`? (its metrics.json says the data was synthetic)"
+    try: return json.loads((Path(d)/'metrics.json').read_text()).get('synthetic') is True
+    except (OSError, ValueError): return False
+
 def check_out(out:Path, # the output folder the user asked for
               force:bool=False, # replace an existing non-empty folder
              ) -> Path:
     "Refuse a non-empty `out` unless `force`; fail early, in one sentence, when it cannot be written."
     out = Path(out).expanduser()
     if out.exists() and not out.is_dir(): raise CxrError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise CxrError(f"{out}: folder exists and is not empty; choose another --out or pass --force to replace it")
+    if out.is_dir() and any(out.iterdir()):
+        if not force: raise CxrError(f"{out}: folder exists and is not empty; choose another --out or pass --force to replace it")
+        if not _is_demo_folder(out):
+            raise CxrError(f"{out}: --force only replaces a folder an earlier demo wrote (with its metrics.json), and this is not one")
     parent = out.absolute().parent
     try: parent.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise CxrError(f"{parent}: cannot create the output folder ({e.strerror})") from None
@@ -55,7 +62,7 @@ def pick_cases(preds:pd.DataFrame, # test predictions: `source`, `label`, `prob`
               ) -> pd.DataFrame:
     "Right and wrong decisions of both classes, most confident first, as rows of `preds` with a `case` column."
     p = preds.assign(pred=(preds.prob >= thresh).astype(int))
-    conf = (p.prob - 0.5).abs()
+    conf = (p.prob - thresh).abs()
     kinds = [('true positive', (p.label == 1) & (p.pred == 1)), ('true negative', (p.label == 0) & (p.pred == 0)),
              ('false negative', (p.label == 1) & (p.pred == 0)), ('false positive', (p.label == 0) & (p.pred == 1))]
     picked, used = [], set()
@@ -97,6 +104,8 @@ def _img(path, alt:str) -> str:
 
 def _fig(path, caption:str) -> str: return f'<figure>{_img(path, caption)}<figcaption>{html.escape(caption)}</figcaption></figure>'
 
+def _counts(c:dict) -> str: return ' + '.join(f'{n} {k}' for k, n in c.items())
+
 def _table(df:pd.DataFrame, index:bool=True) -> str:
     "A DataFrame as an HTML table, missing values shown as a dash."
     return df.to_html(border=0, escape=True, index=index, na_rep='–', float_format=lambda v: f'{v:.3g}')
@@ -122,7 +131,10 @@ nothing about performance on real chest X-rays.</p>
 torch {torch.__version__}</small></p>
 <h2>1. Data</h2>
 <p>{res['data']['n']} phantom films of {res['config']['size']} px from {res['data']['patients']} patients, split by
-patient (no patient in two splits); the test split is only used in section 3.</p>
+patient (no patient in two splits); the test split is only used in section 3. For training, the official train and
+val folders are pooled and re-split by patient into {_counts(tr['counts']['train'])} for training and
+{_counts(tr['counts']['valid'])} for validation. The validation split picks the epoch kept and the thresholds of
+section 3, so its own figures are optimistic; the test split is untouched by both.</p>
 <pre>{html.escape(audit_text)}</pre>
 <div class="row">{_fig(work/'data.png', 'Phantom films, lesion masks outlined in red')}</div>
 <h2>2. Training</h2>
@@ -151,7 +163,7 @@ the lesion, against the lesion's share of the image; IG's relative delta is its 
 <p><code>metrics.json</code> (everything above, machine-readable), <code>model/</code> (the model file, training log,
 loss plot), <code>eval/</code> (metrics, predictions, plots), <code>explanations/</code> (per film: overlay PNG, map
 <code>.npy</code>, JSON), <code>data/</code> (the phantom). Explain more films with
-<code>cxr-xai explain {html.escape(Path(res['model_file']).name)} FILES --method ig</code> from this folder.</p>
+<code>cxr-xai explain {html.escape(tr['model'])} FILES --method ig</code> from this folder.</p>
 </body></html>"""]
     path = Path(work)/'report.html'
     path.write_text(''.join(parts), encoding='utf-8')
@@ -178,10 +190,10 @@ def _jsonable(o):
     return o
 
 # %% ../nbs/08_demo.ipynb #29b379e3
-def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work:Path, seed:int, verbose:bool):
+def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work:Path, seed:int, verbose:bool, thresh:float=0.5):
     "IG and LIME of the PNEUMONIA score on the picked test films; the grid figure and a table."
     p = preds.merge(items[['source', 'mask']], on='source', how='left') if 'mask' not in preds else preds
-    cases = pick_cases(p, n=cfg.get('n_explain', 6))
+    cases = pick_cases(p, n=cfg.get('n_explain', 6), thresh=thresh)
     rows, table = [], []
     for _, c in cases.iterrows():
         x = load_item(c.source)
@@ -213,6 +225,8 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
         ) -> dict:
     "Run the whole course on the phantom and write report.html, metrics.json, the PNGs and the model file to `out`."
     preset = 'quick' if quick else 'default'
+    unknown = set(overrides) - set(DEMO_PRESETS[preset]) - {'n_explain'}
+    if unknown: raise CxrError(f"unknown demo setting(s) {sorted(unknown)}: choose from {sorted(DEMO_PRESETS[preset]) + ['n_explain']}")
     cfg = {**DEMO_PRESETS[preset], **overrides}
     out = check_out(out, force)
     work = out.absolute().parent/f'.{out.name}.partial'
@@ -240,7 +254,7 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
             tr = train(items, work/'model', arch='teaching', size=cfg['size'], epochs=cfg['epochs'], bs=cfg['bs'],
                        lr=cfg['lr'], seed=seed)
             for k in ('model', 'log', 'loss_plot'): tr[k] = str(Path(tr[k]).relative_to(work))
-            res['train'], res['model_file'] = tr, str(out.absolute()/tr['model'])
+            res['train'], res['model_file'] = tr, tr['model']  # relative to the output folder
             plt.close('all')
         with _step('evaluate', secs, verbose):
             model = load_model(work/tr['model'])
@@ -251,7 +265,8 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
             res['test'] = {k: v for k, v in ev.items() if not isinstance(v, pd.DataFrame)}
             if verbose: print(metrics_table.to_string())
         with _step('explain', secs, verbose):
-            expl = _explain_cases(model, items, ev['predictions'], cfg, work, seed, verbose)
+            thresh = ev['thresholds'].get('sens>=0.95', 0.5)  # the screening point the confusion matrix shows
+            expl = _explain_cases(model, items, ev['predictions'], cfg, work, seed, verbose, thresh)
             res['explanations'] = expl.to_dict('records')
         with _step('report', secs, verbose):
             res['seconds'] = {**secs, 'total': round(time.perf_counter() - t0, 1)}
@@ -269,8 +284,8 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
 # %% ../nbs/08_demo.ipynb #28e029de
 @call_parse
 def demo_cmd(out:str='cxr_xai_demo', # folder to write the report, metrics, pictures and model into
-             quick:bool=False, # the short preset (under a minute on a laptop CPU instead of about 3)
-             force:bool=False, # replace OUT if it exists and is not empty
+             quick:bool=False, # the short preset (about 15 s on a 2-core CPU instead of about 2 minutes)
+             force:bool=False, # replace OUT if an earlier demo wrote it
              seed:int=0, # one seed for everything
             ):
     "Run everything on the built-in phantom: data, audit, training, evaluation, explanations, report.html."
