@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 from fastcore.script import call_parse
 
 import cxr_xai
-from .data import CxrError, CLASSES, make_phantom, read_items, resplit, audit, format_audit, load_item, load_mask, show_xrays, resize_xray
+from .data import CxrError, CLASSES, make_phantom, read_items, resplit, audit, format_audit, load_item, load_mask, show_xrays, resize_xray, jsonable
 from .model import load_model
 from .train import train
 from .evaluate import evaluate, save_evaluation, summary_table
@@ -179,15 +179,6 @@ def _step(name:str, secs:dict, verbose:bool=True):
     secs[name] = round(time.perf_counter() - t0, 1)
     if verbose: print(f'   {name}: {secs[name]:.1f} s', flush=True)
 
-def _jsonable(o):
-    "JSON-safe copy of results (numpy scalars, paths, NaN → None)."
-    if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items() if not isinstance(v, pd.DataFrame)}
-    if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
-    if isinstance(o, Path): return str(o)
-    if isinstance(o, (np.floating, float)): return None if not np.isfinite(o) else float(o)
-    if isinstance(o, np.integer): return int(o)
-    if isinstance(o, np.bool_): return bool(o)
-    return o
 
 # %% ../nbs/08_demo.ipynb #29b379e3
 def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work:Path, seed:int, verbose:bool, thresh:float=0.5):
@@ -271,7 +262,7 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
         with _step('report', secs, verbose):
             res['seconds'] = {**secs, 'total': round(time.perf_counter() - t0, 1)}
             write_report(work, res, audit_text, metrics_table, expl)
-            (work/'metrics.json').write_text(json.dumps(_jsonable(res), indent=2, ensure_ascii=False))
+            (work/'metrics.json').write_text(json.dumps(jsonable(res), indent=2, ensure_ascii=False))
     except BaseException:
         if verbose: print(f'\nthe demo stopped before the end: nothing was written to {out}; the partial run is in {work}', flush=True)
         raise

@@ -21,7 +21,7 @@ from sklearn import metrics as skm
 from sklearn.calibration import CalibrationDisplay, calibration_curve
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
-from .data import CxrError, CLASSES, load_item, read_items, resplit, resize_xray
+from .data import CxrError, CLASSES, load_item, read_items, resplit, resize_xray, jsonable
 from .model import load_model
 
 # %% ../nbs/03_eval.ipynb #1d76ba79
@@ -466,14 +466,6 @@ def plot_top_losses(preds, # prediction table: `source`, `label`, `prob`
     return fig
 
 # %% ../nbs/03_eval.ipynb #823f625d
-def _jsonable(o):
-    if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
-    if isinstance(o, (np.floating, float)): return None if not np.isfinite(o) else float(o)
-    if isinstance(o, np.integer): return int(o)
-    if isinstance(o, np.bool_): return bool(o)
-    return o
-
 def save_evaluation(res, # the dict from `evaluate`
                     out, # output folder
                     label='', # prefix for picture titles (e.g. 'synthetic phantom')
@@ -496,7 +488,7 @@ def save_evaluation(res, # the dict from `evaluate`
         paths[n] = out / f'{n}.png'; f.savefig(paths[n], dpi=110, bbox_inches='tight'); plt.close(f)
     res['predictions'].to_csv(out / 'predictions.csv', index=False)
     js = {k: v for k, v in res.items() if not isinstance(v, pd.DataFrame)}
-    (out / 'metrics.json').write_text(json.dumps(_jsonable(js), indent=2, ensure_ascii=False))
+    (out / 'metrics.json').write_text(json.dumps(jsonable(js), indent=2, ensure_ascii=False))
     return {'metrics': out / 'metrics.json', 'predictions': out / 'predictions.csv', **paths}
 
 # %% ../nbs/03_eval.ipynb #77df31f7

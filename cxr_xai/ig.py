@@ -16,25 +16,12 @@ from matplotlib.cm import ScalarMappable
 from scipy.ndimage import gaussian_filter
 from captum.attr import IntegratedGradients, NoiseTunnel
 from fastprogress.fastprogress import progress_bar
-from .data import CxrError, CLASSES, IMAGE_EXTS, load_xray, resize_xray
+from .data import CxrError, CLASSES, IMAGE_EXTS, load_xray, resize_xray, jsonable
 
 # %% auto #0
 __all__ = ['BASELINES', 'IG_METHODS', 'OUTPUTS', 'CPU_PX_BUDGET', 'GPU_PX_BUDGET', 'Explanation', 'show_attr',
            'show_explanations', 'make_baseline', 'check_xray', 'auto_batch_size', 'integrated_gradients', 'mask_share',
            'IGWidget', 'ig_frames', 'explain_files']
-
-# %% ../nbs/04_ig.ipynb #ca0ee91a
-def _jsonable(o):
-    "Turn numpy/torch scalars, tuples and paths inside `o` into plain JSON types (arrays become their shape)."
-    if isinstance(o, dict): return {str(k): _jsonable(v) for k,v in o.items()}
-    if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
-    if isinstance(o, (np.ndarray, torch.Tensor)):
-        return _jsonable(o.item()) if o.ndim == 0 else f"array{tuple(o.shape)}"
-    if isinstance(o, np.generic): return o.item()
-    if isinstance(o, Path): return str(o)
-    if isinstance(o, float) and not math.isfinite(o): return None
-    if o is None or isinstance(o, (bool, int, float, str)): return o
-    return repr(o)
 
 # %% ../nbs/04_ig.ipynb #49846d71
 @dataclass
@@ -110,7 +97,7 @@ def _to_dict(self:Explanation):
     d = {k: getattr(self, k) for k in ('method','params','target','score','baseline_score','delta',
                                        'rel_delta','seconds','source')}
     d.update(shape=list(self.attr.shape), attr_sum=float(self.attr.sum()), attr_absmax=float(np.abs(self.attr).max()))
-    return _jsonable(d)
+    return jsonable(d)
 
 def _save(self:Explanation, out_dir, stem, mask=None, sign='all', alpha=0.5):
     "Write `{stem}_{method}.png` (x-ray | overlay), `.npy` (the map) and `.json` (`to_dict`) to `out_dir`."
