@@ -7,7 +7,7 @@ with nbconvert, opened in headless Chromium, and fails the check when the page s
 image that did not load, or fewer figures than the notebook holds. Extra HTML files (the demo's report.html) get
 the same image and traceback checks. Screenshots go to the artifacts folder.
 
-usage: python .ci/check_site.py PROC_DIR ARTIFACTS [--html extra.html ...] [--shots index 04_ig]
+usage: python .ci/check_site.py PROC_DIR ARTIFACTS [--html extra.html ...] [--shots index 05_ig]
 """
 import argparse, json, subprocess, sys, tempfile
 from pathlib import Path
@@ -70,7 +70,7 @@ def check_page(drv, html, want_figs, shot=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('proc'); ap.add_argument('artifacts')
-    ap.add_argument('--html', nargs='*', default=[]); ap.add_argument('--shots', nargs='*', default=['index', '04_ig', '08_demo'])
+    ap.add_argument('--html', nargs='*', default=[]); ap.add_argument('--shots', nargs='*', default=['index', '05_ig', '11_demo'])
     a = ap.parse_args()
     art = Path(a.artifacts); art.mkdir(parents=True, exist_ok=True)
     nbs = sorted(Path(a.proc).glob('*.ipynb'))

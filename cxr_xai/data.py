@@ -24,29 +24,12 @@ with warnings.catch_warnings():                 # torch deprecation chatter from
                                    ColSplitter, aug_transforms, set_seed, imagenet_stats)
 
 # %% auto #0
-__all__ = ['CLASSES', 'IMAGE_EXTS', 'CxrError', 'jsonable', 'load_xray', 'save_dicom', 'patient_id', 'synth_xray', 'show_xrays',
-           'make_phantom', 'read_items', 'load_item', 'load_mask', 'write_npz', 'audit', 'format_audit', 'resplit',
-           'resize_xray', 'TensorXray', 'XrayResize', 'xray_augs', 'xray_stats', 'xray_dls', 'xray_test_dl',
-           'synth_cmd', 'audit_cmd']
+__all__ = ['load_xray', 'save_dicom', 'patient_id', 'synth_xray', 'show_xrays', 'make_phantom', 'read_items', 'load_item',
+           'load_mask', 'write_npz', 'audit', 'format_audit', 'resplit', 'resize_xray', 'TensorXray', 'XrayResize',
+           'xray_augs', 'xray_stats', 'xray_dls', 'xray_test_dl', 'synth_cmd', 'audit_cmd']
 
 # %% ../nbs/00_data.ipynb #d4da6238
-class CxrError(ValueError):
-    "The one user-facing error of `cxr_xai`: the message names the file (when there is one) and the problem."
-
-CLASSES = ['NORMAL', 'PNEUMONIA']  # label 0 and 1, the Kermany folder names (MedMNIST uses the same codes)
-IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.dcm', '.dicom')
-
-# %% ../nbs/00_data.ipynb #0c4e075b
-def jsonable(o):
-    "`o` with numpy/torch scalars, tuples and paths as plain JSON types, NaN/inf as None, arrays as their shape."
-    if isinstance(o, dict): return {str(k): jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)): return [jsonable(v) for v in o]
-    if isinstance(o, (np.ndarray, torch.Tensor)): return jsonable(o.item()) if o.ndim == 0 else f"array{tuple(o.shape)}"
-    if isinstance(o, np.generic): return jsonable(o.item())
-    if isinstance(o, Path): return str(o)
-    if isinstance(o, float) and not np.isfinite(o): return None
-    if o is None or isinstance(o, (bool, int, float, str)): return o
-    return repr(o)
+from .core import CxrError, CLASSES, IMAGE_EXTS, jsonable   # the light base (see `core`): re-exported here
 
 # %% ../nbs/00_data.ipynb #5efe6652
 def _window(v, ds):
