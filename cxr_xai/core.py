@@ -13,7 +13,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'CxrError', 'jsonable', 'check_out_path', 'read_marker', 'output_lock',
-           'atomic_write', 'output_folder', 'output_files']
+           'atomic_write', 'sigterm_as_exit', 'output_folder', 'output_files']
 
 # %% ../nbs/00_core.ipynb #7056fb67
 class CxrError(ValueError):
@@ -132,7 +132,7 @@ def atomic_write(path, # the file to write
 
 # %% ../nbs/00_core.ipynb #04ccf177
 @contextmanager
-def _sigterm_raises():
+def sigterm_as_exit():
     "Turn SIGTERM into SystemExit(143) while inside, so `finally` blocks clean up (main thread, default handler only)."
     if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         yield; return
@@ -218,7 +218,7 @@ def output_folder(out, # the folder to write (made if missing)
     try: o.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise CxrError(f"{o.parent}: cannot make the output's parent folder ({e.strerror})") from None
     if not os.access(o.parent, os.W_OK | os.X_OK): raise CxrError(f"{o.parent}: no permission to write here")
-    with output_lock(o), _sigterm_raises():
+    with output_lock(o), sigterm_as_exit():
         old, present = (read_marker(o), _entries(o)) if o.is_dir() else (None, [])
         user = [p for p in present if p not in set(old['files']) | {MARKER, _JOURNAL}] if old else present
         if present and old is None:
@@ -269,7 +269,7 @@ def output_files(out, # the main file (e.g. `model.safetensors`); its companions
     folder, mpath = o.parent, o.parent/f'.{o.name}{MARKER}'
     try: folder.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise CxrError(f"{folder}: cannot make the output folder ({e.strerror})") from None
-    with output_lock(o), _sigterm_raises():
+    with output_lock(o), sigterm_as_exit():
         try: old = json.loads(mpath.read_text())
         except (OSError, ValueError): old = {}
         listed = set(old.get('files', [])) if old.get('kind') == kind else set()
