@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'CxrError', 'jsonable', 'check_out_path', 'read_marker', 'output_lock',
-           'atomic_write', 'sigterm_as_exit', 'output_folder', 'output_files']
+__all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'MAX_SIZE', 'MAX_SEED', 'CxrError', 'jsonable', 'check_out_path', 'read_marker',
+           'output_lock', 'atomic_write', 'sigterm_as_exit', 'output_folder', 'output_files', 'check_arg']
 
 # %% ../nbs/00_core.ipynb #7056fb67
 class CxrError(ValueError):
@@ -288,3 +288,41 @@ def output_files(out, # the main file (e.g. `model.safetensors`); its companions
             for n in sorted(done, key=lambda n: n == o.name): os.replace(tmp/n, folder/n)   # the new main file last
             atomic_write(mpath, _marker(run, kind, done))
         finally: shutil.rmtree(tmp, ignore_errors=True)
+
+# %% ../nbs/00_core.ipynb #fb5de30e
+MAX_SIZE = 2048     # the largest side in pixels a model is trained at or a phantom drawn at
+MAX_SEED = 2**32 - 1  # numpy's and torch's seeds are unsigned 32-bit
+
+def _arg_name(name, cli): return '--' + name.replace('_', '-') if cli and not name.startswith('-') else name
+
+def check_arg(name:str, # the argument's Python name, e.g. 'valid_pct'
+              value, # the value given
+              kind:type=int, # int, float or str
+              lo=None, # smallest allowed value (inclusive)
+              hi=None, # largest allowed value (inclusive)
+              gt=None, # the value must be greater than this
+              lt=None, # the value must be less than this
+              choices:tuple|None=None, # the allowed values
+              optional:bool=False, # None is allowed (and returned)
+              cli:bool=False, # name it as a command-line option: '--valid-pct'
+             ):
+    "`value` as a `kind` if it is one and in range (numbers must be finite); else one `CxrError` naming the argument."
+    if value is None and optional: return None
+    what = {int: 'an integer', float: 'a finite number', str: 'a word'}[kind]
+    conds = [f'{op} {b}' for op, b in (('≥', lo), ('>', gt), ('≤', hi), ('<', lt)) if b is not None]
+    if choices is not None: want = 'one of ' + ', '.join(map(str, choices))
+    else: want = what + (' ' + ' and '.join(conds) if conds else '')
+    bad = CxrError(f"{_arg_name(name, cli)} must be {want}, not {value!r}")
+    if kind is str:
+        if not isinstance(value, str): raise bad
+    elif isinstance(value, (bool, str, bytes)) or 'bool' in type(value).__name__ or not hasattr(value, '__float__'): raise bad
+    elif kind is int:   # an int, a numpy integer, or a float such as 2.0
+        if not (hasattr(value, '__index__') or float(value).is_integer()): raise bad
+        value = int(value)
+    else:
+        value = float(value)
+        if not math.isfinite(value): raise bad
+    if choices is not None and value not in choices: raise bad
+    if (lo is not None and value < lo) or (hi is not None and value > hi) or \
+       (gt is not None and value <= gt) or (lt is not None and value >= lt): raise bad
+    return value

@@ -6,7 +6,7 @@ Docs: https://cxr-xai.github.io/cxr_xai/model.html.md"""
 
 # %% ../nbs/01_model.ipynb #6cf5c706
 from __future__ import annotations
-import json, os, pickle, tempfile, warnings
+import hashlib, json, os, pickle, tempfile, warnings, zipfile
 from collections import OrderedDict
 from pathlib import Path
 import torch
@@ -14,11 +14,15 @@ from torch import nn
 import torchvision
 from fastai.vision.learner import create_vision_model
 from fastcore.basics import ifnone
-from .data import CxrError, CLASSES
+from .data import CxrError, CLASSES, resplit
+from .core import MAX_SIZE, MAX_SEED, check_arg, jsonable
 
 # %% auto #0
-__all__ = ['ARCHS', 'IMAGENET_STATS', 'MODEL_FORMAT', 'conv_block', 'TeachingCNN', 'layer_shapes', 'receptive_field', 'backbone',
-           'PixelModel', 'create_model', 'model_meta', 'save_model', 'load_model']
+__all__ = ['ARCHS', 'IMAGENET_STATS', 'MODEL_FORMAT', 'MODEL_VERSION', 'MAX_CLASSES', 'MAX_WIDTH', 'MAX_BLOCKS', 'MODEL_EXTS',
+           'conv_block', 'TeachingCNN', 'layer_shapes', 'receptive_field', 'backbone', 'PixelModel', 'create_model',
+           'model_meta', 'check_meta', 'save_model', 'model_file', 'looks_like_model', 'check_model_arg', 'load_model',
+           'phantom_count', 'is_phantom', 'data_fingerprint', 'training_provenance', 'trained_with', 'PhantomWarning',
+           'phantom_warning']
 
 # %% ../nbs/01_model.ipynb #cf09fc4f
 def conv_block(ni:int, # input channels
@@ -118,6 +122,7 @@ class PixelModel(nn.Module):
         if min(std) <= 0: raise CxrError(f"normalisation std must be positive, got {std}")
         self.net, self.mean, self.std, self.channels = net, mean, std, int(channels)
         self.size, self.classes, self.arch = int(size), list(classes), arch
+        self.provenance = None  # what it was trained on (see `training_provenance`), set by `train` and `load_model`
         self.register_buffer('mean_t', torch.tensor(mean).view(1, -1, 1, 1), persistent=False)
         self.register_buffer('std_t', torch.tensor(std).view(1, -1, 1, 1), persistent=False)
 
@@ -171,82 +176,287 @@ def create_model(arch:str='teaching', # 'teaching', 'resnet18', 'resnet34', 'res
     return model
 
 # %% ../nbs/01_model.ipynb #d816fbb3
-MODEL_FORMAT = 'cxr_xai.model'
+MODEL_FORMAT, MODEL_VERSION = 'cxr_xai.model', 2   # version 2 adds `provenance`; version 1 files still load
+MAX_CLASSES, MAX_WIDTH, MAX_BLOCKS = 1000, 2048, 8  # bounds on what a model file may ask to be built
 
-def model_meta(model:PixelModel) -> dict:
+def model_meta(model:PixelModel, # the model to describe
+               provenance:dict|None=None, # what it was trained on; default `model.provenance`
+              ) -> dict:
     "The JSON-able description stored next to the weights in a model file."
-    meta = dict(format=MODEL_FORMAT, version=1, arch=model.arch, size=model.size, classes=list(model.classes),
+    meta = dict(format=MODEL_FORMAT, version=MODEL_VERSION, arch=model.arch, size=model.size, classes=list(model.classes),
                 mean=list(model.mean), std=list(model.std), channels=model.channels,
                 n_classes=len(model.classes), pretrained=bool(getattr(model, 'pretrained', False)))
     if model.arch == 'teaching': meta['widths'] = list(getattr(model.net, 'widths', (16, 32, 64, 128)))
+    prov = ifnone(provenance, getattr(model, 'provenance', None))
+    if prov is not None: meta['provenance'] = jsonable(prov)
     return meta
+
+# %% ../nbs/01_model.ipynb #e4fd59a9
+def check_meta(meta, # a model file's description: a dict, or the JSON text a safetensors header holds
+               path='model file', # the file, named in the message
+              ) -> dict:
+    "The description checked (types, ranges, finite statistics) before anything is built from it; else one CxrError."
+    def bad(msg): return CxrError(f"{path}: {msg}")
+    def arg(name, value, *a, **kw):
+        try: return check_arg(name, value, *a, **kw)
+        except CxrError as e: raise bad(f"its description is wrong: {e}") from None
+    def seq(name, lens, **kw):
+        v = meta.get(name)
+        if not isinstance(v, list) or len(v) not in lens:
+            n = f'{lens[0]} to {lens[-1]}' if isinstance(lens, range) else ' or '.join(map(str, sorted(set(lens))))
+            raise bad(f"its description is wrong: {name} must be a list of {n} values, not {str(v)[:60]}")
+        return [arg(f'{name}[{i}]', x, **kw) for i, x in enumerate(v)]
+    if isinstance(meta, (str, bytes)):
+        try: meta = json.loads(meta)
+        except ValueError: raise bad("its description is not JSON: the file is damaged, or not a cxr_xai model file") from None
+    if not isinstance(meta, dict): raise bad(f"its description is a JSON {type(meta).__name__}, not an object: not a cxr_xai model file")
+    if meta.get('format') != MODEL_FORMAT: raise bad("not a cxr_xai model file (its description has no format 'cxr_xai.model')")
+    if meta.get('version') not in (1, MODEL_VERSION):
+        raise bad(f"model file version {meta.get('version')!r}: this cxr_xai reads versions 1 to {MODEL_VERSION} (a newer cxr_xai wrote it?)")
+    missing = [k for k in ('arch', 'size', 'classes', 'mean', 'std', 'channels', 'n_classes') if k not in meta]
+    if missing: raise bad(f"its description lacks {', '.join(missing)}")
+    m = dict(meta, arch=arg('arch', meta['arch'], str, choices=ARCHS), size=arg('size', meta['size'], lo=16, hi=MAX_SIZE),
+             channels=arg('channels', meta['channels'], choices=(1, 3)), n_classes=arg('n_classes', meta['n_classes'], lo=2, hi=MAX_CLASSES))
+    m['classes'] = seq('classes', (m['n_classes'],), kind=str)
+    if len(set(m['classes'])) < len(m['classes']): raise bad(f"its description is wrong: the class names repeat: {m['classes']}")
+    m['mean'], m['std'] = seq('mean', (1, m['channels']), kind=float), seq('std', (1, m['channels']), kind=float, gt=0)
+    if m['arch'] == 'teaching': m['widths'] = seq('widths', range(1, MAX_BLOCKS + 1), lo=1, hi=MAX_WIDTH) if 'widths' in meta else [16, 32, 64, 128]
+    if not isinstance(meta.get('pretrained', False), bool): raise bad(f"its description is wrong: pretrained must be true or false, not {meta['pretrained']!r}")
+    prov = meta.get('provenance') or {}
+    if not isinstance(prov, dict) or not isinstance(prov.get('validation') or {}, dict):
+        raise bad(f"its description is wrong: provenance must be an object, not {str(meta['provenance'])[:60]}")
+    v = prov.get('validation') or {}   # what `evaluate` will re-use: checked like the arguments it stands for
+    if 'valid_pct' in v: arg('provenance.validation.valid_pct', v['valid_pct'], float, gt=0, lt=1)
+    if 'seed' in v: arg('provenance.validation.seed', v['seed'], lo=0, hi=MAX_SEED)
+    if 'resize' in prov: arg('provenance.resize', prov['resize'], str, choices=('pad', 'squish', 'crop'))
+    return m
+
+# %% ../nbs/01_model.ipynb #c5fdc12a
+def _bad_weight(sd):
+    "The name of the first floating-point tensor of `sd` holding NaN or ±inf, else None."
+    return next((k for k, t in sd.items() if t.is_floating_point() and not torch.isfinite(t).all()), None)
+
+def _new_file(folder, name):
+    "A new empty temporary file in `folder`, and the permissions the user's umask gives any new file."
+    tmp = Path(folder)/f'.{name}.{os.urandom(6).hex()}.tmp'
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    return tmp, tmp.stat().st_mode & 0o777
 
 def save_model(model:PixelModel, # the model to save
                path:str|Path, # '.safetensors' for safetensors, anything else for a `torch.load(weights_only=True)` dict
+               provenance:dict|None=None, # what it was trained on (`training_provenance`); default `model.provenance`
               ) -> Path:
-    "Write `model`'s weights and its description (arch, size, classes, stats) to `path`, atomically."
+    "Write `model`'s weights, its description (arch, size, classes, stats) and provenance to `path`, atomically."
     if not isinstance(model, PixelModel): raise CxrError(f"save_model takes a PixelModel, got {type(model).__name__}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    meta = model_meta(model)
+    meta = check_meta(model_meta(model, provenance), path)   # never write what `load_model` would refuse
     sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    os.close(fd)
+    if (k := _bad_weight(sd)): raise CxrError(f"{path}: not written: weight {k!r} holds NaN or infinite values (did the training diverge?)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp, mode = _new_file(path.parent, path.name)
     try:
         if path.suffix == '.safetensors':
             from safetensors.torch import save_file
             save_file(sd, tmp, metadata={'cxr_xai': json.dumps(meta)})
         else: torch.save({'cxr_xai': meta, 'state_dict': sd}, tmp)
+        os.chmod(tmp, mode)   # safetensors writes through a file of its own, created 0600
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return path
 
-# %% ../nbs/01_model.ipynb #1c1edc6a
-def _read_model_file(path):
+# %% ../nbs/01_model.ipynb #80af0221
+MODEL_EXTS = ('.safetensors', '.pth', '.pt')
+
+def model_file(path:str|Path, # a model file, or the folder `cxr-xai train --out DIR` wrote
+              ) -> Path:
+    "The model file `path` names: the file itself, or the model file inside a folder `train` wrote."
+    path = Path(path)
+    if not path.exists(): raise CxrError(f"{path}: no such model file")
+    if not path.is_dir():
+        if not path.is_file(): raise CxrError(f"{path}: not a model file (not a regular file)")
+        return path
+    if (path/'model.safetensors').is_file(): return path/'model.safetensors'
+    try: found = sorted(p for p in path.iterdir() if p.suffix.lower() in MODEL_EXTS and p.is_file())
+    except OSError as e: raise CxrError(f"{path}: the folder cannot be read ({e.strerror})") from None
+    if len(found) == 1: return found[0]
+    if found: raise CxrError(f"{path}: a folder holding {len(found)} model files ({', '.join(p.name for p in found[:4])}): name one of them")
+    raise CxrError(f"{path}: a folder without a model file (model.safetensors, .pth or .pt): give the model file, "
+                   "or the folder `cxr-xai train --out` wrote")
+
+def looks_like_model(path:str|Path) -> bool:
+    "Whether `path` is, by its name, a model file (.safetensors, .pth, .pt) or a folder holding `model.safetensors`."
+    p = Path(path)
+    return (p/'model.safetensors').is_file() if p.is_dir() else p.is_file() and p.suffix.lower() in MODEL_EXTS
+
+def check_model_arg(model, # what was given as the model
+                    other, # what was given after it (the data, or the first film)
+                    usage:str, # the command's usage line, e.g. 'cxr-xai evaluate MODEL DATA'
+                   ):
+    "Refuse swapped arguments (`other` is a model file, `model` is not) with a message saying which is which."
+    if looks_like_model(other) and not looks_like_model(model):
+        raise CxrError(f"the arguments are swapped: MODEL is {model}, which is not a model file, and {other} is one; "
+                       f"the model comes first: {usage}")
+
+# %% ../nbs/01_model.ipynb #bbfc8b78
+def _sniff(path):
+    "What the first bytes of `path` say it is: 'zip' (torch.save, or .npz), 'pickle', or 'other' (safetensors is tried)."
     with open(path, 'rb') as f: head = f.read(8)
     if len(head) < 8: raise CxrError(f"{path}: not a model file (empty or truncated)")
-    if head[:2] == b'PK':  # a zip: what torch.save writes
-        try: obj = torch.load(path, map_location='cpu', weights_only=True)
-        except pickle.UnpicklingError:
-            raise CxrError(f"{path}: holds pickled Python objects (like torch.save(model) or a fastai export), which could "
-                           f"run code when opened; it is refused. Open only files you trust, with fastai's load_learner") from None
-        except Exception as e:
-            raise CxrError(f"{path}: cannot be read: the file is truncated or damaged ({type(e).__name__})") from None
-        if not isinstance(obj, dict) or 'cxr_xai' not in obj or 'state_dict' not in obj:
-            raise CxrError(f"{path}: a torch file, but not a cxr_xai model file (no 'cxr_xai' description)")
-        return obj['cxr_xai'], obj['state_dict']
+    if head[:2] == b'PK': return 'zip'
+    if head[0] == 0x80 and 2 <= head[1] <= 5: return 'pickle'   # a pickle's protocol header (torch's legacy format too)
+    return 'other'
+
+def _pickle_refused(path, what):
+    return CxrError(f"{path}: pickle refused: it holds {what}, which could run code when opened. "
+                    "Open only files you trust, with fastai's load_learner")
+
+def _read_torch(path):
+    try:
+        with zipfile.ZipFile(path) as z: infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise CxrError(f"{path}: cannot be read: the file is truncated or damaged ({type(e).__name__})") from None
+    if not any(i.filename.endswith('data.pkl') for i in infos):
+        raise CxrError(f"{path}: a zip archive (an .npz?), not a model file")
+    packed = [i.filename for i in infos if i.compress_type != zipfile.ZIP_STORED]
+    if packed: raise CxrError(f"{path}: holds compressed entries ({packed[0]}), which torch.save never writes: refused")
+    try: obj = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError: raise _pickle_refused(path, 'pickled Python objects (like torch.save(model) or a fastai export)') from None
+    except Exception as e: raise CxrError(f"{path}: cannot be read: the file is truncated or damaged ({type(e).__name__})") from None
+    if not isinstance(obj, dict) or 'cxr_xai' not in obj or 'state_dict' not in obj:
+        raise CxrError(f"{path}: a torch file, but not a cxr_xai model file (no 'cxr_xai' description)")
+    sd = obj['state_dict']
+    if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
+        raise CxrError(f"{path}: its weights are not a dict of tensors: not a cxr_xai model file")
+    return obj['cxr_xai'], {k: tuple(v.shape) for k, v in sd.items()}, lambda: sd
+
+def _read_safetensors(path):
     from safetensors import safe_open
     try:
-        with safe_open(str(path), framework='pt', device='cpu') as f:
-            meta, sd = f.metadata() or {}, {k: f.get_tensor(k) for k in f.keys()}
+        with safe_open(str(path), framework='pt', device='cpu') as f:   # the header only: no tensor is read here
+            meta, shapes = f.metadata() or {}, {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
     except Exception as e:
         raise CxrError(f"{path}: not a readable model file: it is truncated, damaged or of another format "
                        f"({type(e).__name__}: {str(e)[:80]})") from None
     if 'cxr_xai' not in meta: raise CxrError(f"{path}: a safetensors file, but not a cxr_xai model file (no 'cxr_xai' description)")
-    return json.loads(meta['cxr_xai']), sd
+    def tensors():
+        with safe_open(str(path), framework='pt', device='cpu') as f: return {k: f.get_tensor(k) for k in f.keys()}
+    return meta['cxr_xai'], shapes, tensors
 
-def load_model(path:str|Path, # a file written by `save_model`
+def _read_model_file(path):
+    "(description, {name: shape}, a function returning the tensors) of a model file, without unpickling code."
+    kind = _sniff(path)
+    if kind == 'pickle': raise _pickle_refused(path, "a Python pickle (torch's legacy format, or pickle.dump)")
+    return _read_torch(path) if kind == 'zip' else _read_safetensors(path)
+
+# %% ../nbs/01_model.ipynb #98b91adb
+def _build(meta, device='cpu'):
+    "The `PixelModel` a checked description asks for, randomly initialised (`device='meta'`: shapes only, no memory)."
+    with torch.device(device), warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        return create_model(meta['arch'], pretrained=False, size=meta['size'], stats=(meta['mean'], meta['std']),
+                            channels=meta['channels'], n_classes=meta['n_classes'], classes=meta['classes'],
+                            widths=tuple(meta.get('widths', (16, 32, 64, 128))))
+
+def load_model(path:str|Path, # a file written by `save_model`, or the folder `cxr-xai train --out` wrote
                arch:str|None=None, # if given, refuse a file of any other architecture
               ) -> PixelModel:
-    "Rebuild the `PixelModel` saved at `path` (eval mode), without unpickling code."
-    path = Path(path)
-    if not path.is_file(): raise CxrError(f"{path}: no such model file")
-    meta, sd = _read_model_file(path)
-    if meta.get('format') != MODEL_FORMAT: raise CxrError(f"{path}: not a cxr_xai model file")
+    "Rebuild the `PixelModel` saved at `path` (eval mode), checking it first, without unpickling code."
+    path = model_file(path)
+    raw, shapes, tensors = _read_model_file(path)
+    meta = check_meta(raw, path)
     if arch is not None and meta['arch'] != arch:
         raise CxrError(f"{path}: holds a {meta['arch']} model, not the {arch} that was asked for")
-    if meta['arch'] not in ARCHS: raise CxrError(f"{path}: unknown architecture {meta['arch']!r}")
-    model = create_model(meta['arch'], pretrained=False, size=meta['size'], stats=(meta['mean'], meta['std']),
-                         channels=meta['channels'], n_classes=meta['n_classes'], classes=meta['classes'],
-                         widths=tuple(meta.get('widths', (16, 32, 64, 128))))
-    want = model.state_dict()
-    missing, extra = [k for k in want if k not in sd], [k for k in sd if k not in want]
-    wrong = [k for k in want if k in sd and tuple(want[k].shape) != tuple(sd[k].shape)]
+    want = {k: tuple(v.shape) for k, v in _build(meta, 'meta').state_dict().items()}
+    missing, extra = [k for k in want if k not in shapes], [k for k in shapes if k not in want]
+    wrong = [k for k in want if k in shapes and want[k] != shapes[k]]
     if missing or extra or wrong:
         eg = (missing + extra + wrong)[0]
         raise CxrError(f"{path}: its weights do not fit a {meta['arch']} model (another architecture, or a damaged file): "
                        f"{len(missing)} missing, {len(extra)} unexpected, {len(wrong)} of the wrong shape, e.g. {eg!r}")
+    sd = tensors()
+    if (k := _bad_weight(sd)): raise CxrError(f"{path}: weight {k!r} holds NaN or infinite values: refused")
+    model = _build(meta)
     model.load_state_dict(sd, strict=True)
-    model.pretrained = meta.get('pretrained', False)
+    model.pretrained, model.provenance = meta.get('pretrained', False), meta.get('provenance')
     return model.eval()
+
+# %% ../nbs/01_model.ipynb #cfe9d124
+def _phantom_root(folder):
+    "Whether `folder` or one of its 3 nearest ancestors holds `make_phantom`'s marker files."
+    return any((d/'phantom.json').is_file() and (d/'manifest.csv').is_file() for d in [folder] + list(folder.parents)[:3])
+
+def phantom_count(sources, # film paths, or npz items 'file.npz::split::index'
+                 ) -> int:
+    "How many of `sources` are phantom films (in a folder `make_phantom` wrote), looking at each folder once."
+    seen = {}
+    for s in sources:
+        d = Path(str(s).split('::')[0]).parent
+        if d not in seen: seen[d] = _phantom_root(d)
+    return sum(seen[Path(str(s).split('::')[0]).parent] for s in sources)
+
+def is_phantom(source) -> bool:
+    "Whether one film (a path, or an npz item) is a phantom film."
+    return phantom_count([source]) == 1
+
+def data_fingerprint(items, # items table: `source`, `label`, `split` (+ `is_valid`)
+                    ) -> str:
+    "Hash of the file list: each film's path relative to the data's root, label, split, validation flag and file size."
+    files = [str(s).split('::', 1) for s in items['source']]
+    root = os.path.commonpath([f[0] for f in files]) if files else ''
+    if len(set(f[0] for f in files)) == 1: root = os.path.dirname(root)
+    sizes = {}
+    def nbytes(f):
+        if f not in sizes:
+            try: sizes[f] = os.stat(f).st_size
+            except OSError: sizes[f] = -1
+        return sizes[f]
+    valid = items['is_valid'].astype(bool).tolist() if 'is_valid' in items else [False] * len(items)
+    lines = sorted(f"{os.path.relpath(f[0], root)}{'::' + f[1] if len(f) > 1 else ''}\t{int(l)}\t{s}\t{int(v)}\t{nbytes(f[0])}"
+                   for f, l, s, v in zip(files, items['label'], items['split'], valid))
+    return hashlib.sha256('\n'.join(lines).encode()).hexdigest()[:16]
+
+# %% ../nbs/01_model.ipynb #9d6962ff
+def training_provenance(items, # the items `train` fitted on: `source`, `label`, `split`, `is_valid`
+                        data=None, # the data as the user gave it (a path), recorded as given
+                        size:int=224, # input side the films were resized to
+                        resize:str='pad', # how: 'pad', 'squish' or 'crop' (see `resize_xray`)
+                        valid_pct:float=0.2, # the `resplit` share that made `is_valid`
+                        seed:int=42, # the `resplit` seed that made `is_valid`
+                       ) -> dict:
+    "The provenance a model file records: phantom or not, fingerprint, counts, preprocessing, validation split."
+    fit = items[items['split'] != 'test']
+    valid = fit['is_valid'].astype(bool)
+    parts = {'train': fit[~valid], 'valid': fit[valid], 'test': items[items['split'] == 'test']}
+    counts = {k: {c: int((v['label'] == i).sum()) for i, c in enumerate(CLASSES)} for k, v in parts.items()}
+    try: same = resplit(items.drop(columns='is_valid'), valid_pct, seed)['is_valid'].equals(items['is_valid'].astype(bool))
+    except CxrError: same = False
+    n_ph = phantom_count(fit['source'])
+    return dict(synthetic=bool(len(fit)) and n_ph == len(fit), phantom_films=n_ph, films=len(fit),
+                data=None if data is None or hasattr(data, 'columns') else str(data), fingerprint=data_fingerprint(items),
+                counts=counts, size=int(size), resize=resize,
+                validation=dict(valid_pct=float(valid_pct), seed=int(seed)) if same else dict(given=True))
+
+def trained_with(model) -> dict:
+    "How `model`'s data was prepared (`valid_pct`, `seed`, `resize`), from its provenance; train's defaults where not recorded."
+    prov = getattr(model, 'provenance', None) or {}
+    v = prov.get('validation') or {}
+    return dict(valid_pct=v.get('valid_pct', 0.2), seed=v.get('seed', 42), resize=prov.get('resize', 'pad'))
+
+# %% ../nbs/01_model.ipynb #c22147ae
+class PhantomWarning(UserWarning):
+    "A model trained on the synthetic phantom is used on films that are not phantoms."
+
+def phantom_warning(model, # a `PixelModel` (its `provenance` says what it learnt from)
+                    sources, # the films it is about to score
+                    warn:bool=True, # issue a `PhantomWarning` (else only return the text)
+                   ) -> str|None:
+    "If `model` learnt from phantom films only and some `sources` are not phantoms, the warning's text; else None."
+    if not (getattr(model, 'provenance', None) or {}).get('synthetic'): return None
+    sources = [str(s) for s in sources]
+    n_real = len(sources) - phantom_count(sources)
+    if not n_real: return None
+    msg = (f"this model was trained on the synthetic phantom only, and {n_real} of the {len(sources)} films here are "
+           "not phantom films: its scores on them say nothing about real chest X-rays")
+    if warn: warnings.warn(msg, PhantomWarning, stacklevel=2)
+    return msg
