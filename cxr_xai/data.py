@@ -24,24 +24,48 @@ with warnings.catch_warnings():                 # torch deprecation chatter from
                                    ColSplitter, aug_transforms, set_seed, imagenet_stats)
 
 # %% auto #0
-__all__ = ['load_xray', 'save_dicom', 'patient_id', 'synth_xray', 'show_xrays', 'make_phantom', 'read_items', 'load_item',
-           'load_mask', 'write_npz', 'audit', 'format_audit', 'resplit', 'resize_xray', 'TensorXray', 'XrayResize',
-           'xray_augs', 'xray_stats', 'xray_dls', 'xray_test_dl', 'synth_cmd', 'audit_cmd']
+__all__ = ['MAX_PIXELS', 'show_path', 'load_xray', 'save_dicom', 'patient_id', 'synth_xray', 'show_xrays', 'make_phantom',
+           'read_items', 'load_item', 'load_mask', 'write_npz', 'audit', 'format_audit', 'report_skipped', 'resplit',
+           'resize_xray', 'TensorXray', 'XrayResize', 'xray_augs', 'xray_stats', 'xray_dls', 'xray_test_dl',
+           'synth_cmd', 'audit_cmd']
 
 # %% ../nbs/00_data.ipynb #d4da6238
 from .core import CxrError, CLASSES, IMAGE_EXTS, jsonable   # the light base (see `core`): re-exported here
 from .core import output_folder   # every command that writes goes through it (see `core`)
 
-# %% ../nbs/00_data.ipynb #5efe6652
-def _window(v, ds):
-    "Apply the first DICOM window (linear, linear-exact or sigmoid) of `ds` to values `v`, giving [0, 1]."
-    from pydicom.multival import MultiValue
-    def first(t): return float(t[0]) if isinstance(t, (list, tuple, MultiValue)) else float(t)   # several windows: the first
-    c, w = first(ds.WindowCenter), max(first(ds.WindowWidth), 1.0)
-    fn = str(ds.get('VOILUTFunction', 'LINEAR')).upper()
-    if fn == 'SIGMOID': return 1 / (1 + np.exp(-4 * (v - c) / w))
-    lo, hi = (c - w / 2, c + w / 2) if fn == 'LINEAR_EXACT' else (c - .5 - (w - 1) / 2, c - .5 + (w - 1) / 2)
-    return np.clip((v - lo) / max(hi - lo, 1e-6), 0, 1)
+# %% ../nbs/00_data.ipynb #75af1636
+def show_path(p # a path or an item's source (str, Path or bytes)
+             ) -> str: # printable on any terminal: bytes that are not UTF-8 appear as \xNN
+    "A file name safe to print, log or put in a plot title, whatever bytes it holds."
+    s = os.fsdecode(p) if isinstance(p, bytes) else str(p)
+    try: return os.fsencode(s).decode('utf-8', 'backslashreplace')
+    except UnicodeError: return s.encode('utf-8', 'backslashreplace').decode('utf-8')
+
+# %% ../nbs/00_data.ipynb #ead08c24
+MAX_PIXELS = 50_000_000   # larger images are refused before decoding (chest detectors give at most ~20 Mpx)
+
+_MAGIC = [(b'\x89PNG\r\n\x1a\n', 'a PNG image'), (b'\xff\xd8\xff', 'a JPEG image'), (b'II*\x00', 'a TIFF image'),
+          (b'MM\x00*', 'a TIFF image'), (b'GIF8', 'a GIF image'), (b'%PDF', 'a PDF document'),
+          (b'PK\x03\x04', 'a ZIP archive'), (b'\x1f\x8b', 'a gzip archive'), (b'\x93NUMPY', 'a NumPy array')]
+
+def _sniff(head:bytes) -> str|None:
+    "What the first bytes of a file say it is ('a PNG image', 'a text file', ...), or None."
+    if head[128:132] == b'DICM': return 'a DICOM file'
+    for magic, what in _MAGIC:
+        if head.startswith(magic): return what
+    if head.lstrip()[:15].lower().startswith((b'<!doctype html', b'<html')): return 'an HTML page'
+    if head and not any(b < 9 or 13 < b < 32 for b in head): return 'a text file'
+    return None
+
+def _why(e):
+    "An exception as one line: its type and its message with line breaks folded."
+    return f"{type(e).__name__}: {' '.join(str(e).split())}"
+
+def _finite(a, where):
+    "`a` if every value is a finite number, else a CxrError naming `where`."
+    if a.dtype.kind in 'fc' and not np.isfinite(a).all():
+        raise CxrError(f"{show_path(where)}: {int((~np.isfinite(a)).sum())} of {a.size} pixels are NaN or infinite")
+    return a
 
 def _minmax(a):
     "Scale `a` by its real range to [0, 1] (a constant image becomes 0)."
@@ -49,60 +73,155 @@ def _minmax(a):
     lo, hi = float(a.min()), float(a.max())
     return np.zeros(a.shape, np.float32) if hi <= lo else ((a - lo) / (hi - lo)).astype(np.float32)
 
+def _check_xray(x, where):
+    "`x` if it is a non-empty H×W x-ray of finite values, else a CxrError naming `where`."
+    if x.ndim != 2 or 0 in x.shape: raise CxrError(f"{show_path(where)}: image of shape {x.shape}, not a non-empty H×W picture")
+    return _finite(x, where)
+
+# %% ../nbs/00_data.ipynb #5064cf38
+def _dcm_num(ds, key, path, default=None):
+    "Header value `key` of `ds` as a finite float (the first of several), `default` when absent; text is refused."
+    from pydicom.multival import MultiValue
+    if key not in ds or ds[key].value in (None, '', b''): return default
+    v = ds[key].value
+    if isinstance(v, (list, tuple, MultiValue)):
+        if not len(v): return default
+        v = v[0]
+    try: f = float(v)
+    except (TypeError, ValueError): raise CxrError(f"{show_path(path)}: DICOM {key} is {str(v)[:40]!r}, not a number") from None
+    if not np.isfinite(f): raise CxrError(f"{show_path(path)}: DICOM {key} is {f}, not a finite number")
+    return f
+
+def _window(v, c, w, fn='LINEAR'):
+    "Apply a DICOM window (centre `c`, width `w`; linear, linear-exact or sigmoid) to values `v`, giving [0, 1]."
+    w = max(w, 1.0)
+    if fn == 'SIGMOID': return 1 / (1 + np.exp(-4 * (v - c) / w))
+    lo, hi = (c - w / 2, c + w / 2) if fn == 'LINEAR_EXACT' else (c - .5 - (w - 1) / 2, c - .5 + (w - 1) / 2)
+    return np.clip((v - lo) / max(hi - lo, 1e-6), 0, 1)
+
+def _is_compressed(ds):
+    "Whether the transfer syntax of `ds` compresses its pixel data (False when unknown)."
+    try: return bool(ds.file_meta.TransferSyntaxUID.is_compressed)
+    except Exception: return False
+
+# %% ../nbs/00_data.ipynb #811177df
+def _dicom_pixels(ds, path):
+    "The stored pixels of `ds` (H×W, or H×W×3 for colour), after checking the header agrees with the data."
+    p = show_path(path)
+    nf = _dcm_num(ds, 'NumberOfFrames', path, 1)
+    if nf != int(nf) or nf < 1: raise CxrError(f"{p}: DICOM NumberOfFrames is {nf:g}, not a positive whole number")
+    if nf > 1: raise CxrError(f"{p}: multi-frame DICOM ({int(nf)} frames) is not supported; export one frame")
+    rows, cols = int(_dcm_num(ds, 'Rows', path, 0)), int(_dcm_num(ds, 'Columns', path, 0))
+    spp, bits = int(_dcm_num(ds, 'SamplesPerPixel', path, 1)), int(_dcm_num(ds, 'BitsAllocated', path, 16))
+    if rows < 1 or cols < 1: raise CxrError(f"{p}: DICOM image is {rows}×{cols} pixels (empty)")
+    if rows * cols > MAX_PIXELS:
+        raise CxrError(f"{p}: DICOM image is {rows}×{cols} = {rows * cols / 1e6:.0f} Mpx, above the limit MAX_PIXELS = {MAX_PIXELS / 1e6:.0f} Mpx")
+    if spp not in (1, 3) or bits not in (1, 8, 16, 32):
+        raise CxrError(f"{p}: DICOM SamplesPerPixel {spp} / BitsAllocated {bits} is not a greyscale or colour image")
+    compressed = _is_compressed(ds)
+    if not compressed:                                   # uncompressed: the byte count must match the header
+        want, have = -(-rows * cols * spp * bits // 8), len(ds.PixelData)
+        if not want <= have <= want + 1:
+            raise CxrError(f"{p}: DICOM pixel data holds {have} bytes, but Rows {rows} × Columns {cols} × "
+                           f"SamplesPerPixel {spp} × BitsAllocated {bits} make {want}")
+    try: arr = ds.pixel_array
+    except Exception as e:
+        hint = (f"; its transfer syntax ({ds.file_meta.TransferSyntaxUID.name}) is compressed: if the data is intact, "
+                "`pip install pylibjpeg pylibjpeg-libjpeg pylibjpeg-openjpeg` (or gdcm) decodes it") if compressed else ''
+        raise CxrError(f"{p}: cannot decode DICOM pixel data ({_why(e)}){hint}") from None
+    if arr.shape[:2] != (rows, cols) or arr.ndim != (2 if spp == 1 else 3):
+        raise CxrError(f"{p}: DICOM pixel data decodes to shape {arr.shape}, but the header says {rows}×{cols}×{spp}")
+    return arr
+
+# %% ../nbs/00_data.ipynb #4ee7ca03
+def _voi_lut(v, ds, path):
+    "Apply the first VOI LUT of `ds` to `v`, after checking it holds as many entries as its descriptor says."
+    from pydicom.pixels import apply_voi_lut
+    item = ds.VOILUTSequence[0]
+    desc, data = item.get('LUTDescriptor'), item.get('LUTData')
+    if desc is None or data is None or len(desc) != 3: raise CxrError(f"{show_path(path)}: DICOM VOI LUT lacks its descriptor or data")
+    n, bits = int(desc[0]) or 65536, int(desc[2])
+    have = len(data) // (2 if bits > 8 else 1) if isinstance(data, bytes) else len(data)
+    if have < n: raise CxrError(f"{show_path(path)}: DICOM VOI LUT holds {have} entries, its descriptor says {n}")
+    try: return apply_voi_lut(v, ds, prefer_lut=True)
+    except Exception as e: raise CxrError(f"{show_path(path)}: cannot apply the DICOM VOI LUT ({_why(e)})") from None
+
 def _read_dicom(path):
     "Read a single-frame DICOM into an x-ray: modality LUT, VOI LUT or window, MONOCHROME1 inverted."
     import pydicom
-    from pydicom.pixels import apply_modality_lut, apply_voi_lut
-    try: ds = pydicom.dcmread(path, force=True)
-    except Exception as e: raise CxrError(f"{path}: not a readable DICOM file ({type(e).__name__}: {e})") from None
-    if 'PixelData' not in ds:
-        raise CxrError(f"{path}: DICOM has no pixel data (a report or presentation state, not an image)")
-    nf = int(ds.get('NumberOfFrames', 1) or 1)
-    if nf > 1: raise CxrError(f"{path}: multi-frame DICOM ({nf} frames) is not supported; export one frame")
-    try: arr = ds.pixel_array
-    except Exception as e:
-        raise CxrError(f"{path}: cannot decode DICOM pixel data ({type(e).__name__}: {e}); compressed "
-                       f"transfer syntaxes need `pip install pylibjpeg pylibjpeg-libjpeg`") from None
+    from pydicom.pixels import apply_modality_lut
+    p = show_path(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')                  # pydicom warns about odd values; we check and refuse them below
+        try: ds = pydicom.dcmread(path, force=True)
+        except Exception as e: raise CxrError(f"{p}: not a readable DICOM file ({_why(e)})") from None
+        if 'PixelData' not in ds:
+            raise CxrError(f"{p}: DICOM has no pixel data (a report or presentation state, not an image)")
+        arr = _dicom_pixels(ds, path)
+        if arr.ndim == 3: return _minmax(arr.mean(-1))    # colour DICOM (rare for CR/DX): luminance
+        slope, icpt = _dcm_num(ds, 'RescaleSlope', path, 1.0), _dcm_num(ds, 'RescaleIntercept', path, 0.0)
+        if 'ModalityLUTSequence' in ds:
+            try: v = apply_modality_lut(arr, ds).astype(np.float64)
+            except Exception as e: raise CxrError(f"{p}: cannot apply the DICOM modality LUT ({_why(e)})") from None
+        else: v = arr.astype(np.float64) * slope + icpt
+        if 'VOILUTSequence' in ds: x = _minmax(_voi_lut(v, ds, path))
+        elif 'WindowCenter' in ds and 'WindowWidth' in ds:
+            c, w = _dcm_num(ds, 'WindowCenter', path), _dcm_num(ds, 'WindowWidth', path)
+            x = _minmax(v) if c is None or w is None else _window(v, c, w, str(ds.get('VOILUTFunction', 'LINEAR')).upper())
+        else: x = _minmax(v)
     pi = str(ds.get('PhotometricInterpretation', 'MONOCHROME2')).upper()
-    if arr.ndim == 3: return _minmax(arr.mean(-1))        # colour DICOM (rare for CR/DX): luminance
-    v = apply_modality_lut(arr, ds).astype(np.float64)
-    if 'VOILUTSequence' in ds: x = _minmax(apply_voi_lut(v, ds, prefer_lut=True))
-    elif 'WindowCenter' in ds and 'WindowWidth' in ds: x = _window(v, ds).astype(np.float32)
-    else: x = _minmax(v)
     return (1 - x if pi == 'MONOCHROME1' else x).astype(np.float32)
 
+# %% ../nbs/00_data.ipynb #e964dad1
 def _read_picture(path):
     "Read a PNG/JPEG/BMP/TIFF into an x-ray (8-bit / 255, 16-bit by real range, colour to luminance)."
+    p = show_path(path)
     try:
-        with Image.open(path) as f:                      # closes the file whatever happens
-            if getattr(f, 'n_frames', 1) > 1:
-                raise CxrError(f"{path}: multi-page image ({f.n_frames} frames) is not supported")
-            f.load()
-            im = ImageOps.exif_transpose(f)              # a copy, upright if the camera said so
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)   # MAX_PIXELS is checked below
+            with Image.open(path) as f:                  # reads the header only; closes the file whatever happens
+                w, h = f.size
+                if w * h > MAX_PIXELS: raise CxrError(f"{p}: image is {w}×{h} = {w * h / 1e6:.0f} Mpx, above the limit MAX_PIXELS = {MAX_PIXELS / 1e6:.0f} Mpx")
+                if w * h == 0: raise CxrError(f"{p}: image is {w}×{h} pixels (empty)")
+                if getattr(f, 'n_frames', 1) > 1: raise CxrError(f"{p}: multi-page image ({f.n_frames} frames) is not supported")
+                f.load()
+                im = ImageOps.exif_transpose(f)          # a copy, upright if the camera said so
     except CxrError: raise
+    except Image.DecompressionBombError as e: raise CxrError(f"{p}: image too large to decode safely ({_why(e)})") from None
     except UnidentifiedImageError:
-        raise CxrError(f"{path}: not an image (no decoder recognises its content; a text or HTML file renamed?)") from None
+        with open(path, 'rb') as f: what = _sniff(f.read(512))
+        raise CxrError(f"{p}: not an image ({f'it is {what}' if what else 'no decoder recognises its content'})") from None
     except (OSError, SyntaxError, ValueError, EOFError) as e:
-        raise CxrError(f"{path}: truncated or corrupt image ({e})") from None
-    if im.mode in ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I', 'F'): return _minmax(np.asarray(im))
+        raise CxrError(f"{p}: truncated or corrupt image ({_why(e)})") from None
+    if im.mode in ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I', 'F'): return _minmax(_finite(np.asarray(im), path))
     if im.mode in ('RGBA', 'LA', 'PA') or (im.mode == 'P' and 'transparency' in im.info):
         im = Image.alpha_composite(Image.new('RGBA', im.size, (0, 0, 0, 255)), im.convert('RGBA'))
     if im.mode != 'L': im = im.convert('L')
     return np.asarray(im, dtype=np.float32) / 255
 
-def _is_dicom(path):
-    if path.suffix.lower() in ('.dcm', '.dicom'): return True
-    with open(path, 'rb') as f: head = f.read(132)
-    return head[128:132] == b'DICM'
+# %% ../nbs/00_data.ipynb #0e0198db
+def _is_dicom(path, head):
+    "Whether to read `path` as DICOM: the DICM marker, else a `.dcm` name whose content is no known other kind."
+    if head[128:132] == b'DICM': return True
+    what = _sniff(head)
+    if what and what.endswith(' image'): return False     # a PNG or JPEG named .dcm is read as what it is
+    if path.suffix.lower() not in ('.dcm', '.dicom'): return False
+    if what: raise CxrError(f"{show_path(path)}: named {path.suffix} but it is {what}, not DICOM")
+    return True                                            # older DICOM without the 128-byte preamble
 
 def load_xray(path # PNG, JPEG, BMP, TIFF or DICOM file
              ) -> np.ndarray: # float32 H×W in [0, 1]
     "Read one radiograph from disk into an x-ray, or raise `CxrError` naming the file and the problem."
-    path = Path(path)
-    if not path.exists(): raise CxrError(f"{path}: no such file")
-    if path.is_dir(): raise CxrError(f"{path}: is a folder, not an image file")
-    if path.stat().st_size == 0: raise CxrError(f"{path}: empty file (0 bytes)")
-    return _read_dicom(path) if _is_dicom(path) else _read_picture(path)
+    path = Path(path); p = show_path(path)
+    if not path.exists(): raise CxrError(f"{p}: {'broken link' if path.is_symlink() else 'no such file'}")
+    if path.is_dir(): raise CxrError(f"{p}: is a folder, not an image file")
+    if not os.access(path, os.R_OK): raise CxrError(f"{p}: permission denied (the file cannot be read)")
+    try:
+        if path.stat().st_size == 0: raise CxrError(f"{p}: empty file (0 bytes)")
+        with open(path, 'rb') as f: head = f.read(132)
+    except OSError as e: raise CxrError(f"{p}: cannot read ({e.strerror or e})") from None
+    x = _read_dicom(path) if _is_dicom(path, head) else _read_picture(path)
+    return _check_xray(x, path)
 
 # %% ../nbs/00_data.ipynb #f1628b38
 def save_dicom(xray, # float H×W in [0, 1]
@@ -375,7 +494,7 @@ def make_phantom(out, # folder to write: new, empty, or an earlier phantom's (wi
         _draw_phantom(d, n, size, seed, p_norm, p_pneu, difficulty, pneumonia_frac, splits, fmt, npz, progress)
     return out
 
-# %% ../nbs/00_data.ipynb #88757b26
+# %% ../nbs/00_data.ipynb #9fedeaed
 _SPLITS = {'train': 'train', 'val': 'val', 'valid': 'val', 'validation': 'val', 'test': 'test'}
 _JUNK = {'.ds_store', 'thumbs.db', 'desktop.ini', '__macosx'}
 
@@ -389,115 +508,223 @@ def _label(v, where):
     except ValueError: pass
     raise CxrError(f"{where}: label {v!r} is neither 0/1 nor one of {CLASSES}")
 
+def _flag(v, where):
+    "A yes/no cell (1/0, true/false, yes/no, y/n; empty is no) as a bool."
+    s = str(v).strip().lower()
+    if s in ('1', '1.0', 'true', 'yes', 'y', 't'): return True
+    if s in ('0', '0.0', 'false', 'no', 'n', 'f', ''): return False
+    raise CxrError(f"{where}: marker {v!r} is not yes/no (1/0, true/false)")
+
 def _items_frame(rows, skipped, root):
     df = pd.DataFrame(rows, columns=['source', 'label', 'patient', 'split', 'mask'] + (['marker'] if rows and 'marker' in rows[0] else []))
     df['label'] = df['label'].astype(int)
     df.attrs.update(skipped=skipped, root=str(root))
     return df
 
+def _skip_hint(skipped):
+    "' (3 entries skipped, e.g. ...)' for error messages, '' when nothing was skipped."
+    if not skipped: return ''
+    return f" ({len(skipped)} entries skipped, e.g. {show_path(skipped[0]['path'])}: {skipped[0]['reason']})"
+
 def _check_classes(df, where):
-    if len(df) == 0: raise CxrError(f"{where}: no images found")
+    sk = _skip_hint(df.attrs.get('skipped', []))
+    if len(df) == 0: raise CxrError(f"{show_path(where)}: no images found{sk}")
     found = sorted(set(df.label))
-    if found != [0, 1]: raise CxrError(f"{where}: only one class ({CLASSES[found[0]]}); need both {CLASSES}")
+    if found != [0, 1]: raise CxrError(f"{show_path(where)}: only one class ({CLASSES[found[0]]}); need both {CLASSES}{sk}")
     return df
 
-def _read_csv(path):
-    "Items from a CSV manifest `path,label[,patient][,split][,mask]` (paths relative to the CSV)."
+# %% ../nbs/00_data.ipynb #ac33d6b2
+def _inside(p, root) -> bool:
+    "Whether `p`, links resolved, lies inside folder `root`."
+    p, root = os.path.realpath(p), os.path.realpath(root)
+    return p == root or p.startswith(root.rstrip(os.sep) + os.sep)
+
+def _file_problem(p, root, allow_outside):
+    "Why the file a manifest names cannot be a film ('' when it can)."
+    if not allow_outside and not _inside(p, root):
+        return "lies outside the manifest's folder (pass allow_outside=True if you mean it)"
+    if p.is_dir(): return "is a folder, not an image file"
+    if not p.exists(): return "does not exist" + (" (broken link)" if p.is_symlink() else "")
+    if not os.access(p, os.R_OK): return "cannot be read (permission denied)"
+    return ''
+
+def _csv_row(r, cols, root, where):
+    "One manifest row as an item (paths made absolute)."
+    p = Path(str(r[cols['path']]).strip()); p = p if p.is_absolute() else root/p
+    split = _SPLITS.get(str(r[cols['split']]).strip().lower(), None) if 'split' in cols else 'train'
+    if split is None: raise CxrError(f"{where}: split {r[cols['split']]!r} is not train/val/test")
+    m = str(r[cols['mask']]).strip() if 'mask' in cols else ''
+    row = dict(source=str(p), label=_label(r[cols['label']], where),
+               patient=(str(r[cols['patient']]).strip() if 'patient' in cols else '') or patient_id(p),
+               split=split, mask=str(m if Path(m).is_absolute() else root/m) if m else '')
+    if 'marker' in cols: row['marker'] = _flag(r[cols['marker']], where)
+    return row
+
+# %% ../nbs/00_data.ipynb #4fcaef4c
+def _listing(what, items, n=3):
+    "'what: a; b; c; ... and 4 more' for an error message."
+    return f"{what}: {'; '.join(items[:n])}" + (f"; ... and {len(items) - n} more" if len(items) > n else '')
+
+def _read_csv(path, allow_outside=False):
+    "Items from a CSV manifest `path,label[,patient][,split][,mask][,marker]` (paths relative to the CSV)."
+    P = show_path(path)
     try: df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except Exception as e: raise CxrError(f"{path}: cannot read as CSV ({type(e).__name__}: {e})") from None
+    except Exception as e: raise CxrError(f"{P}: cannot read as CSV ({_why(e)})") from None
     cols = {c.lower().strip(): c for c in df.columns}
     if 'path' not in cols or 'label' not in cols:
-        raise CxrError(f"{path}: a manifest needs columns 'path' and 'label' (found {list(df.columns)})")
-    root, rows, missing = Path(path).parent, [], []
+        raise CxrError(f"{P}: a manifest needs columns 'path' and 'label' (found {list(df.columns)})")
+    root, rows, problems, conflicts, first, skipped = Path(path).parent, [], [], [], {}, []
     for i, r in df.iterrows():
-        p = Path(r[cols['path']]); p = p if p.is_absolute() else root/p
-        if not p.is_file(): missing.append(str(p)); continue
-        split = _SPLITS.get(str(r[cols['split']]).strip().lower(), None) if 'split' in cols else 'train'
-        if split is None: raise CxrError(f"{path}: row {i + 2}: split {r[cols['split']]!r} is not train/val/test")
-        m = str(r[cols['mask']]).strip() if 'mask' in cols else ''
-        row = dict(source=str(p), label=_label(r[cols['label']], f"{path}: row {i + 2}"),
-                   patient=(str(r[cols['patient']]).strip() if 'patient' in cols else '') or patient_id(p),
-                   split=split, mask=str(root/m) if m else '')
-        if 'marker' in cols: row['marker'] = bool(int(r[cols['marker']] or 0))
-        rows.append(row)
-    if missing:
-        raise CxrError(f"{path}: {len(missing)} of {len(df)} files named in the manifest do not exist, e.g. {missing[0]}")
-    return _check_classes(_items_frame(rows, [], root), path)
+        row = _csv_row(r, cols, root, f"{P}: row {i + 2}")
+        why = [f"row {i + 2}: {show_path(row[k])} {w}" for k in ('source', 'mask') if row[k] and (w := _file_problem(Path(row[k]), root, allow_outside))]
+        if why: problems += why; continue
+        real = os.path.realpath(row['source'])
+        if real not in first: first[real] = (i + 2, row); rows.append(row); continue
+        j, other = first[real]                             # the same film twice: a label conflict or a duplicate
+        if other['label'] != row['label']:
+            conflicts.append(f"{show_path(row['source'])} is {CLASSES[other['label']]} in row {j}, {CLASSES[row['label']]} in row {i + 2}")
+        else: skipped.append(dict(path=row['source'], reason=f"listed again in row {i + 2} (first in row {j})"))
+    if problems: raise CxrError(f"{P}: " + _listing(f"{len(problems)} of {len(df)} rows cannot be used", problems))
+    if conflicts: raise CxrError(f"{P}: " + _listing(f"label conflict in {len(conflicts)} file(s)", conflicts))
+    return _check_classes(_items_frame(rows, skipped, root), path)
 
-def _class_dir(d, where):
-    "Class folders in `d`: {label: folder}; junk is ignored, an unknown folder is an error."
-    found = {}
-    for c in sorted(d.iterdir()):
-        if not c.is_dir() or c.name.lower() in _JUNK or c.name.startswith('.'): continue
-        if c.name.upper() not in CLASSES:
-            raise CxrError(f"{c}: unknown class folder '{c.name}' in {where}; expected {' and '.join(CLASSES)}")
-        found[CLASSES.index(c.name.upper())] = c
-    return found
+# %% ../nbs/00_data.ipynb #2e3eb44e
+def _entries(d, root, skipped):
+    "Usable entries of folder `d` as (path, is_folder), sorted; system files, broken links, links out of `root` and unreadable entries go to `skipped`."
+    if not os.access(d, os.R_OK | os.X_OK): skipped.append(dict(path=str(d), reason='unreadable folder (permission denied)')); return []
+    try: es = sorted(os.scandir(d), key=lambda e: e.name)
+    except OSError as e: skipped.append(dict(path=str(d), reason=f"unreadable folder ({e.strerror or e})")); return []
+    out = []
+    for e in es:
+        p, why, is_dir = Path(e.path), None, False
+        if e.name.lower() in _JUNK or e.name.startswith('.'): why = 'system or hidden entry'
+        elif e.is_symlink() and not os.path.exists(p): why = 'broken link'
+        elif e.is_symlink() and not _inside(p, root): why = f"link to {show_path(os.path.realpath(p))}, outside {show_path(root)}: not followed"
+        else:
+            is_dir = e.is_dir()
+            if not is_dir and not e.is_file(): why = 'not a regular file'
+            elif not is_dir and not os.access(p, os.R_OK): why = 'unreadable file (permission denied)'
+        if why: skipped.append(dict(path=str(p), reason=why))
+        else: out.append((p, is_dir))
+    return out
 
-def _scan_class(folder, label, split, rows, skipped):
-    "Add the images of one class folder to `rows`, junk to `skipped`."
-    for f in sorted(folder.rglob('*')):
-        if f.is_dir(): continue
-        if f.name.lower() in _JUNK or f.name.startswith('._') or any(p.lower() == '__macosx' for p in f.parts):
-            skipped.append(dict(path=str(f), reason='system file')); continue
-        if f.suffix.lower() not in IMAGE_EXTS:
-            skipped.append(dict(path=str(f), reason=f"not an image extension ({f.suffix or 'none'})")); continue
-        rows.append(dict(source=str(f), label=label, patient=patient_id(f), split=split, mask=''))
+def _walk(d, root, skipped, seen):
+    "Image files under folder `d`, each folder read once, links followed only inside `root`; what is left out goes to `skipped`."
+    real = os.path.realpath(d)
+    if real in seen: skipped.append(dict(path=str(d), reason='folder already read (a link loop or a second link to it)')); return []
+    seen.add(real)
+    files = []
+    for p, is_dir in _entries(d, root, skipped):
+        if is_dir: files += _walk(p, root, skipped, seen)
+        elif p.suffix.lower() in IMAGE_EXTS: files.append(p)
+        else: skipped.append(dict(path=str(p), reason=f"not an image extension ({p.suffix or 'none'})"))
+    return files
 
-def _read_tree(root):
-    "Items from a Kaggle tree (split/class folders) or a folder of class folders."
-    subs = {c.name.lower(): c for c in root.iterdir() if c.is_dir() and c.name.lower() not in _JUNK}
-    if 'chest_xray' in subs and not (set(subs) & set(_SPLITS)) and not any(s.upper() in CLASSES for s in subs):
-        return _read_tree(subs['chest_xray'])                          # the Kaggle zip's extra level
-    rows, skipped = [], []
-    for f in sorted(root.iterdir()):                                 # loose files are listed, never silently lost
-        if f.is_file(): skipped.append(dict(path=str(f), reason='not inside a class folder'))
-    splits = {k: v for k, v in subs.items() if k in _SPLITS}
+# %% ../nbs/00_data.ipynb #29573fd7
+def _named_folders(d, root, skipped, names):
+    "({canonical name: folder}, [other folders]) for the sub-folders of `d`, names matched case-blind; files go to `skipped`."
+    found, others = {}, []
+    for p, is_dir in _entries(d, root, skipped):
+        key = names.get(p.name.lower())
+        if not is_dir: skipped.append(dict(path=str(p), reason='not inside a class folder'))
+        elif key is None: others.append(p)
+        elif key in found:
+            raise CxrError(f"{show_path(d)}: two folders for {key}, '{show_path(found[key].name)}' and '{show_path(p.name)}': merge them or remove one")
+        else: found[key] = p
+    return found, others
+
+def _unknown_class(o, d):
+    return CxrError(f"{show_path(o)}: unknown class folder '{show_path(o.name)}' in {show_path(d)}; expected {' and '.join(CLASSES)}")
+
+def _class_rows(found, split, skipped, seen):
+    "Items of the class folders `found` ({class: folder}) of one split."
+    return [dict(source=str(f), label=CLASSES.index(c), patient=patient_id(f), split=split, mask='')
+            for c, d in sorted(found.items()) for f in _walk(d, d, skipped, seen)]   # links never leave the class folder
+
+# %% ../nbs/00_data.ipynb #c847c74d
+def _read_tree(root, top=None, skipped=None):
+    "Items from a Kaggle tree (split/class folders) or a folder of class folders; every other entry listed in `skipped`."
+    top, skipped, seen, rows = top or root, [] if skipped is None else skipped, set(), []
+    classes = {c.lower(): c for c in CLASSES}
+    found, others = _named_folders(root, top, skipped, {**_SPLITS, **classes})
+    splits = {k: v for k, v in found.items() if k not in CLASSES}
+    if not found and 'chest_xray' in [o.name.lower() for o in others]:   # the Kaggle zip's extra level
+        skipped += [dict(path=str(o), reason='not the chest_xray folder: not read') for o in others if o.name.lower() != 'chest_xray']
+        return _read_tree(next(o for o in others if o.name.lower() == 'chest_xray'), top, skipped)
     if splits:
+        skipped += [dict(path=str(o), reason='not a split folder train/val/test: not read')
+                    for o in others + [v for k, v in found.items() if k in CLASSES]]
         for name, d in splits.items():
-            found = _class_dir(d, d)
-            skipped += [dict(path=str(f), reason='not inside a class folder') for f in sorted(d.iterdir()) if f.is_file()]
-            for lab in (0, 1):
-                if lab not in found: raise CxrError(f"{d}: missing class folder {CLASSES[lab]}")
-                _scan_class(found[lab], lab, _SPLITS[name], rows, skipped)
+            cls, unknown = _named_folders(d, top, skipped, classes)
+            if unknown: raise _unknown_class(unknown[0], d)
+            for c in CLASSES:
+                if c not in cls: raise CxrError(f"{show_path(d)}: missing class folder {c}{_skip_hint(skipped)}")
+            rows += _class_rows(cls, name, skipped, seen)
     else:
-        found = _class_dir(root, root)
-        if not found: raise CxrError(f"{root}: no class folders ({' / '.join(CLASSES)}) or split folders (train/val/test) found")
-        if len(found) == 1:
-            raise CxrError(f"{root}: only one class folder ({CLASSES[list(found)[0]]}); need both {' and '.join(CLASSES)}")
-        for lab, d in found.items(): _scan_class(d, lab, 'train', rows, skipped)
-    df = _items_frame(rows, skipped, root)
+        if others: raise _unknown_class(others[0], root)
+        if not found: raise CxrError(f"{show_path(root)}: no class folders ({' / '.join(CLASSES)}) or split folders (train/val/test) found{_skip_hint(skipped)}")
+        if len(found) == 1: raise CxrError(f"{show_path(root)}: only one class folder ({list(found)[0]}); need both {' and '.join(CLASSES)}")
+        rows = _class_rows(found, 'train', skipped, seen)
+    df = _items_frame(rows, skipped, top)
     for (split, lab), n in df.groupby(['split', 'label']).size().reindex(
             pd.MultiIndex.from_product([sorted(set(df.split)), [0, 1]]), fill_value=0).items():
-        if n == 0: raise CxrError(f"{root}: {split}/{CLASSES[lab]} has no images")
-    return _check_classes(df, root)
+        if n == 0: raise CxrError(f"{show_path(top)}: {split}/{CLASSES[lab]} has no images{_skip_hint(skipped)}")
+    return _check_classes(df, top)
 
+# %% ../nbs/00_data.ipynb #fe56f98d
 @lru_cache(maxsize=4)
 def _npz(path, mtime):
     "The arrays of an `.npz` (cached, keyed by path and modification time)."
     try:
         with np.load(path, allow_pickle=False) as z: return {k: z[k] for k in z.files}
-    except Exception as e: raise CxrError(f"{path}: cannot read as .npz ({type(e).__name__}: {e})") from None
+    except Exception as e: raise CxrError(f"{show_path(path)}: cannot read as .npz ({_why(e)})") from None
 
 def _npz_arrays(path):
     p = Path(path)
-    if not p.is_file(): raise CxrError(f"{p}: no such file")
+    if not p.is_file(): raise CxrError(f"{show_path(p)}: no such file")
     return _npz(str(p), p.stat().st_mtime_ns)
 
+def _npz_hw(shape, where):
+    "(H, W) of an `.npz` image of `shape`: H×W, 1×H×W, H×W×1 or H×W×3 (RGB); anything else is refused."
+    if len(shape) == 3 and shape[0] == 1: shape = shape[1:]
+    elif len(shape) == 3 and shape[-1] in (1, 3): shape = shape[:2]
+    if len(shape) != 2: raise CxrError(f"{show_path(where)}: an image of shape {shape}; expected H×W, 1×H×W, H×W×1 or H×W×3")
+    if 0 in shape: raise CxrError(f"{show_path(where)}: images of {shape[0]}×{shape[1]} pixels (empty)")
+    return tuple(int(v) for v in shape)
+
+def _npz_image(a, where):
+    "One image of an `.npz` as an x-ray: a channel axis of 1 dropped, RGB to luminance, uint8 / 255, others by range."
+    _npz_hw(a.shape, where)
+    if a.dtype.kind not in 'uifb': raise CxrError(f"{show_path(where)}: images of type {a.dtype}, not numbers")
+    if a.ndim == 3 and 1 in (a.shape[0], a.shape[-1]): a = a.reshape(_npz_hw(a.shape, where))
+    x = a.astype(np.float32) / 255 if a.dtype == np.uint8 else _minmax(_finite(a, where))
+    return x.mean(-1) if x.ndim == 3 else x
+
+def _check_npz_split(z, s, path):
+    "Images and labels of split `s` of an `.npz`, checked: shapes, label values, non-empty finite images."
+    if f'{s}_images' not in z or f'{s}_labels' not in z:
+        raise CxrError(f"{show_path(path)}: has {s}_{'labels' if f'{s}_images' in z else 'images'} but not its partner")
+    im, lab = z[f'{s}_images'], np.asarray(z[f'{s}_labels']).reshape(-1)
+    if im.ndim not in (3, 4): raise CxrError(f"{show_path(path)}: {s}_images has shape {im.shape}, expected N×H×W")
+    if len(im) != len(lab): raise CxrError(f"{show_path(path)}: {s}_images has {len(im)} images but {s}_labels has {len(lab)} labels")
+    if not np.isin(lab, [0, 1]).all(): raise CxrError(f"{show_path(path)}: {s}_labels holds values other than 0/1: {sorted(set(lab.tolist()))[:5]}")
+    if len(im):
+        h, w = _npz_hw(im.shape[1:], f"{path}: {s}_images")
+        if h * w > MAX_PIXELS: raise CxrError(f"{show_path(path)}: {s}_images are {h}×{w} pixels, above MAX_PIXELS")
+        bad = ~np.isfinite(im).reshape(len(im), -1).all(1) if im.dtype.kind == 'f' else np.zeros(len(im), bool)
+        if bad.any(): raise CxrError(f"{show_path(path)}: {int(bad.sum())} of the {s}_images hold NaN or infinite pixels, e.g. index {int(np.argmax(bad))}")
+    return im, lab
+
+# %% ../nbs/00_data.ipynb #c02bd571
 def _read_npz(path):
-    "Items from a MedMNIST-schema `.npz`: `{split}_images` (N×H×W) and `{split}_labels` (N or N×1)."
+    "Items from a MedMNIST-schema `.npz`: `{split}_images` (N×H×W, N×1×H×W, N×H×W×1 or N×H×W×3) and `{split}_labels` (N or N×1)."
     z = _npz_arrays(path)
     rows = []
     present = [s for s in ('train', 'val', 'test') if f'{s}_images' in z or f'{s}_labels' in z]
     if not present:
-        raise CxrError(f"{path}: no MedMNIST keys (expected train_images/train_labels, val_*, test_*; found {sorted(z)})")
+        raise CxrError(f"{show_path(path)}: no MedMNIST keys (expected train_images/train_labels, val_*, test_*; found {sorted(z)})")
     for s in present:
-        if f'{s}_images' not in z or f'{s}_labels' not in z:
-            raise CxrError(f"{path}: has {s}_{'labels' if f'{s}_images' in z else 'images'} but not its partner")
-        im, lab = z[f'{s}_images'], np.asarray(z[f'{s}_labels']).reshape(-1)
-        if im.ndim not in (3, 4): raise CxrError(f"{path}: {s}_images has shape {im.shape}, expected N×H×W")
-        if len(im) != len(lab): raise CxrError(f"{path}: {s}_images has {len(im)} images but {s}_labels has {len(lab)} labels")
-        if not np.isin(lab, [0, 1]).all(): raise CxrError(f"{path}: {s}_labels holds values other than 0/1: {sorted(set(lab.tolist()))[:5]}")
+        im, lab = _check_npz_split(z, s, path)
         has_mask = f'{s}_masks' in z
         for i in range(len(im)):
             src = f"{path}::{s}::{i}"
@@ -505,40 +732,49 @@ def _read_npz(path):
                              mask=src if has_mask else ''))
     return _check_classes(_items_frame(rows, [], Path(path).parent), path)
 
-def read_items(source # a dataset folder, a `.csv` manifest or a MedMNIST `.npz`
+def read_items(source, # a dataset folder, a `.csv` manifest or a MedMNIST `.npz`
+               allow_outside:bool=False # let a manifest name files outside its own folder
               ) -> pd.DataFrame: # columns source, label, patient, split, mask
-    "One table of films from any supported layout; skipped junk is listed in `.attrs['skipped']`."
-    p = Path(source)
-    if not p.exists(): raise CxrError(f"{p}: no such file or folder")
+    "One table of films from any supported layout; whatever was not read is listed in `.attrs['skipped']`."
+    p = Path(source); P = show_path(p)
+    if not p.exists(): raise CxrError(f"{P}: {'broken link' if p.is_symlink() else 'no such file or folder'}")
+    if not os.access(p, os.R_OK): raise CxrError(f"{P}: permission denied")
     if p.is_file():
         if p.suffix.lower() == '.npz': return _read_npz(p)
-        if p.suffix.lower() == '.csv': return _read_csv(p)
-        raise CxrError(f"{p}: not a dataset (give a folder, a .csv manifest or a .npz); to read one image use load_xray")
-    if (p/'manifest.csv').is_file(): return _read_csv(p/'manifest.csv')
-    if not any(p.iterdir()): raise CxrError(f"{p}: empty folder")
+        if p.suffix.lower() == '.csv': return _read_csv(p, allow_outside)
+        raise CxrError(f"{P}: not a dataset (give a folder, a .csv manifest or a .npz); to read one image use load_xray")
+    if (p/'manifest.csv').is_file(): return _read_csv(p/'manifest.csv', allow_outside)
+    if not any(p.iterdir()): raise CxrError(f"{P}: empty folder")
     return _read_tree(p)
 
 # %% ../nbs/00_data.ipynb #302ed996
+def _npz_ref(s):
+    "(npz, split, index) when `s` names an image inside an existing `.npz`, else None: a file named `a::val::0.png` is a file."
+    parts = str(s).rsplit('::', 2)
+    if len(parts) != 3 or not parts[0].lower().endswith('.npz') or not Path(parts[0]).is_file(): return None
+    return parts
+
 def load_item(source # a file path, or "{npz}::{split}::{index}"
              ) -> np.ndarray: # float32 H×W in [0, 1]
     "Read one item's `source` into an x-ray."
     s = str(source)
-    if '::' not in s: return load_xray(s)
-    path, split, i = s.rsplit('::', 2)
+    if (ref := _npz_ref(s)) is None: return load_xray(s)
+    path, split, i = ref
     z = _npz_arrays(path)
     try: a = z[f'{split}_images'][int(i)]
-    except (KeyError, IndexError, ValueError): raise CxrError(f"{s}: no such image in {path}") from None
-    if a.ndim == 3: a = a.mean(-1)                                        # RGB MedMNIST variants
-    return (a.astype(np.float32) / 255) if a.dtype == np.uint8 else _minmax(a)
+    except (KeyError, IndexError, ValueError): raise CxrError(f"{show_path(s)}: no such image in {show_path(path)}") from None
+    return _check_xray(_npz_image(a, s), s)
 
 def load_mask(mask # an item's `mask`: a PNG path or "{npz}::{split}::{index}"
              ) -> np.ndarray|None: # bool H×W, or None when unknown ('')
     "Read an item's ground-truth lesion mask."
     s = str(mask)
     if not s or s == 'nan': return None
-    if '::' not in s: return load_xray(s) > .5
-    path, split, i = s.rsplit('::', 2)
-    return _npz_arrays(path)[f'{split}_masks'][int(i)] > 0
+    if (ref := _npz_ref(s)) is None: return load_xray(s) > .5
+    path, split, i = ref
+    try: m = _npz_arrays(path)[f'{split}_masks'][int(i)]
+    except (KeyError, IndexError, ValueError): raise CxrError(f"{show_path(s)}: no such mask in {show_path(path)}") from None
+    return (m.reshape(_npz_hw(m.shape, s)) if m.ndim == 3 and 1 in (m.shape[0], m.shape[-1]) else m) > 0
 
 def write_npz(items:pd.DataFrame, # items to store
               path, # the `.npz` to write
@@ -561,41 +797,51 @@ def write_npz(items:pd.DataFrame, # items to store
     np.savez_compressed(path, **arrays)
     return Path(path)
 
-# %% ../nbs/00_data.ipynb #71b2a87a
+# %% ../nbs/00_data.ipynb #255a101b
 def _pixel_hash(x): return hashlib.md5(np.ascontiguousarray((x * 255).round().astype(np.uint8)).tobytes() + str(x.shape).encode()).hexdigest()
+
+def _open_all(sources, verbose):
+    "({pixel hash: [sources]}, [unreadable]): every file opened, every failure listed, none stops the rest."
+    hashes, unreadable = {}, []
+    for src in progress_bar(list(sources), display=verbose and len(sources) > 500, leave=False):
+        try: hashes.setdefault(_pixel_hash(load_item(src)), []).append(src)
+        except CxrError as e: unreadable.append(dict(source=src, error=str(e)))
+        except Exception as e: unreadable.append(dict(source=src, error=f"{show_path(src)}: {_why(e)}"))
+    return hashes, unreadable
 
 def audit(source, # a dataset (anything `read_items` takes) or an items table
           check:bool=True, # open every file: find unreadable ones and duplicate pixels
-          verbose:bool=True # print the report
+          verbose:bool=True, # print the report
+          allow_outside:bool=False # let a manifest name files outside its folder
          ) -> dict:
     "Count, check and cross-check a dataset: per split/class counts, unreadable files, duplicates, leaking patients, skips."
-    items = source if isinstance(source, pd.DataFrame) else read_items(source)
-    counts = {s: {CLASSES[l]: int(((items.split == s) & (items.label == l)).sum()) for l in (0, 1)}
+    items = source if isinstance(source, pd.DataFrame) else read_items(source, allow_outside=allow_outside)
+    hashes, unreadable = _open_all(items.source, verbose) if check else ({}, [])
+    films = items[~items.source.isin({u['source'] for u in unreadable})]      # unreadable files are not films
+    counts = {s: {CLASSES[l]: int(((films.split == s) & (films.label == l)).sum()) for l in (0, 1)}
               for s in ('train', 'val', 'test') if (items.split == s).any()}
-    unreadable, hashes = [], {}
-    if check:
-        for src in progress_bar(list(items.source), display=verbose and len(items) > 500, leave=False):
-            try: hashes.setdefault(_pixel_hash(load_item(src)), []).append(src)
-            except CxrError as e: unreadable.append(dict(source=src, error=str(e)))
     split_of = dict(zip(items.source, items.split))
     dups = [dict(sources=v, splits=sorted({split_of[s] for s in v})) for v in hashes.values() if len(v) > 1]
     per = items.groupby('patient').split.agg(lambda s: sorted(set(s)))
     cross = [dict(patient=p, splits=s) for p, s in per.items() if len(s) > 1]
-    skipped = list(items.attrs.get('skipped', []))
     n_train = counts.get('train', {})
-    rep = dict(n=len(items), patients=int(items.patient.nunique()), counts=counts,
+    rep = dict(n=len(films), listed=len(items), patients=int(films.patient.nunique()), counts=counts,
                imbalance=round(n_train.get('PNEUMONIA', 0) / max(n_train.get('NORMAL', 0), 1), 2),
-               unreadable=unreadable, duplicates=dups, cross_split_patients=cross, skipped=skipped, checked=check)
+               unreadable=unreadable, duplicates=dups, cross_split_patients=cross,
+               skipped=list(items.attrs.get('skipped', [])), checked=check)
     if verbose: print(format_audit(rep))
     return rep
 
+# %% ../nbs/00_data.ipynb #2d89f799
 def format_audit(rep:dict) -> str:
-    "The audit report as readable text."
-    lines = [f"{rep['n']} films, {rep['patients']} patients; PNEUMONIA:NORMAL in train = {rep['imbalance']}:1"]
+    "The audit report as readable text (file names printable on any terminal)."
+    bad = rep.get('listed', rep['n']) - rep['n']
+    lines = [f"{rep['n']} films{f' (and {bad} listed but unreadable)' if bad else ''}, {rep['patients']} patients; "
+             f"PNEUMONIA:NORMAL in train = {rep['imbalance']}:1"]
     lines += [f"  {s:<5} " + '  '.join(f"{c} {n:>5}" for c, n in cnt.items()) for s, cnt in rep['counts'].items()]
     def section(title, rows, fmt):
         lines.append(f"{title}: {len(rows)}")
-        lines.extend('  ' + fmt(r) for r in rows[:10])
+        lines.extend('  ' + show_path(fmt(r)) for r in rows[:10])
         if len(rows) > 10: lines.append(f"  ... and {len(rows) - 10} more")
     if rep['checked']:
         section('unreadable', rep['unreadable'], lambda r: r['error'])
@@ -604,6 +850,19 @@ def format_audit(rep:dict) -> str:
     section('patients in more than one split', rep['cross_split_patients'], lambda r: f"{r['patient']}: {', '.join(r['splits'])}")
     section('skipped', rep['skipped'], lambda r: f"{r['path']} ({r['reason']})")
     return '\n'.join(lines)
+
+# %% ../nbs/00_data.ipynb #2c1ea4b5
+def report_skipped(items, # an items table from `read_items` (its `.attrs['skipped']`)
+                   what:str='read', # who reports, e.g. 'train' or 'evaluate'
+                   n:int=5 # how many entries to show
+                  ) -> int: # how many entries were skipped
+    "Print how many entries of a dataset were not read as films, and the first `n` with their reasons."
+    sk = list(getattr(items, 'attrs', {}).get('skipped', []))
+    if sk:
+        print(f"{what}: {len(sk)} entr{'y' if len(sk) == 1 else 'ies'} of {show_path(items.attrs.get('root', 'the dataset'))} not read as films:")
+        for r in sk[:n]: print(f"  {show_path(r['path'])} ({r['reason']})")
+        if len(sk) > n: print(f"  ... and {len(sk) - n} more (`cxr-xai audit DATA` lists them all)")
+    return len(sk)
 
 # %% ../nbs/00_data.ipynb #b66acbb4
 def resplit(items:pd.DataFrame, # from `read_items`
@@ -764,11 +1023,12 @@ def synth_cmd(out:Annotated[str, _POSITIONAL], # folder to write the phantom int
 def audit_cmd(data:Annotated[str, _POSITIONAL], # dataset folder, .csv manifest or .npz
               json:store_true=False, # print the report as JSON instead of text
               out:str=None, # also write the JSON report to this file
-              fast:store_true=False # do not open the files (counts and patients only)
+              fast:store_true=False, # do not open the files (counts and patients only)
+              allow_outside:store_true=False # let a CSV manifest name files outside its folder
              ):
     "Audit a chest X-ray dataset: counts, unreadable files, duplicates, patients in two splits, skipped files."
     import json as _json
-    rep = audit(data, check=not fast, verbose=not json)
+    rep = audit(data, check=not fast, verbose=not json, allow_outside=allow_outside)
     if json: print(_json.dumps(rep, indent=1))
     if out: Path(out).write_text(_json.dumps(rep, indent=1))
     return None
