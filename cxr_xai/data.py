@@ -27,11 +27,12 @@ with warnings.catch_warnings():                 # torch deprecation chatter from
 __all__ = ['MAX_PIXELS', 'show_path', 'load_xray', 'save_dicom', 'patient_id', 'synth_xray', 'show_xrays', 'make_phantom',
            'read_items', 'load_item', 'load_mask', 'write_npz', 'audit', 'format_audit', 'report_skipped', 'resplit',
            'resize_xray', 'TensorXray', 'XrayResize', 'xray_augs', 'xray_stats', 'xray_dls', 'xray_test_dl',
-           'synth_cmd', 'audit_cmd']
+           'check_phantom_args', 'check_audit_out', 'synth_cmd', 'audit_cmd']
 
 # %% ../nbs/00_data.ipynb #d4da6238
 from .core import CxrError, CLASSES, IMAGE_EXTS, jsonable   # the light base (see `core`): re-exported here
 from .core import output_folder   # every command that writes goes through it (see `core`)
+from .core import MAX_SIZE, MAX_SEED, check_arg
 
 # %% ../nbs/00_data.ipynb #75af1636
 def show_path(p # a path or an item's source (str, Path or bytes)
@@ -994,6 +995,36 @@ def xray_test_dl(dls, # from `xray_dls`
     if not len(rows): raise CxrError(f"xray_test_dl: no rows with split == {split!r}")
     return dls.test_dl(rows, with_labels=True, **({'bs': bs} if bs else {}))
 
+# %% ../nbs/00_data.ipynb #235f5392
+def check_phantom_args(n=400, # films: 2 to 100,000
+                       size=224, # pixels per side: 16 to `MAX_SIZE`
+                       seed=0, # 0 to 2³² - 1
+                       shortcut=0.0, # P(marker | PNEUMONIA), in [0, 1]
+                       shortcut_normal=0.0, # P(marker | NORMAL), in [0, 1]
+                       difficulty=0.5, # in [0, 1]
+                       pneumonia_frac=0.5, # in (0, 1): a dataset needs both classes
+                       fmt='jpeg', # 'jpeg' or 'png'
+                       cli:bool=False, # name the arguments as the command's options
+                      ):
+    "Raise one CxrError naming the first bad phantom setting."
+    check_arg('n', n, lo=2, hi=100_000, cli=cli)
+    check_arg('size', size, lo=16, hi=MAX_SIZE, cli=cli)
+    check_arg('seed', seed, lo=0, hi=MAX_SEED, cli=cli)
+    for name, v in (('shortcut', shortcut), ('shortcut_normal', shortcut_normal), ('difficulty', difficulty)):
+        check_arg(name, v, float, lo=0, hi=1, cli=cli)
+    check_arg('pneumonia_frac', pneumonia_frac, float, gt=0, lt=1, cli=cli)
+    check_arg('fmt', fmt, str, choices=('jpeg', 'png'), cli=cli)
+
+def check_audit_out(out, # the --out file name given to `cxr-xai audit`, or None
+                    data, # the dataset audited
+                   ):
+    "Refuse an audit report path that is a folder, not a .json name, or inside the dataset it describes."
+    if out is None: return
+    o, d = Path(out).resolve(), Path(data).resolve()
+    if o.is_dir(): raise CxrError(f"--out {out}: is a folder; give a file name for the JSON report, e.g. audit.json")
+    if o.suffix.lower() != '.json': raise CxrError(f"--out must be a file name ending in .json, not {out!r}")
+    if d.is_dir() and d in o.parents: raise CxrError(f"--out {out}: is inside the dataset {data}; write the report elsewhere")
+
 # %% ../nbs/00_data.ipynb #3366a69b
 _POSITIONAL = {'opt': False}   # fastcore: make a parameter a positional command-line argument
 
@@ -1011,6 +1042,7 @@ def synth_cmd(out:Annotated[str, _POSITIONAL], # folder to write the phantom int
               force:store_true=False, # replace a phantom an earlier synth wrote in OUT (only its files)
              ):
     "Draw a synthetic chest X-ray dataset (Kermany-style folders, masks, manifest.csv, phantom.json)."
+    check_phantom_args(n, size, seed, shortcut, shortcut_normal, difficulty, pneumonia_frac, fmt, cli=True)
     print(f"drawing {n} phantom films of {size} px into {out} ...", flush=True)
     path = make_phantom(out, n=n, size=size, seed=seed, shortcut=(shortcut_normal, shortcut), difficulty=difficulty,
                         pneumonia_frac=pneumonia_frac, fmt=fmt, npz=npz, progress=True, force=force)
@@ -1027,6 +1059,7 @@ def audit_cmd(data:Annotated[str, _POSITIONAL], # dataset folder, .csv manifest 
               allow_outside:store_true=False # let a CSV manifest name files outside its folder
              ):
     "Audit a chest X-ray dataset: counts, unreadable files, duplicates, patients in two splits, skipped files."
+    check_audit_out(out, data)
     import json as _json
     rep = audit(data, check=not fast, verbose=not json, allow_outside=allow_outside)
     if json: print(_json.dumps(rep, indent=1))

@@ -301,7 +301,9 @@ def check_model_arg(model, # what was given as the model
 # %% ../nbs/01_model.ipynb #bbfc8b78
 def _sniff(path):
     "What the first bytes of `path` say it is: 'zip' (torch.save, or .npz), 'pickle', or 'other' (safetensors is tried)."
-    with open(path, 'rb') as f: head = f.read(8)
+    try:
+        with open(path, 'rb') as f: head = f.read(8)
+    except OSError as e: raise CxrError(f"{path}: cannot be read ({e.strerror or e})") from None
     if len(head) < 8: raise CxrError(f"{path}: not a model file (empty or truncated)")
     if head[:2] == b'PK': return 'zip'
     if head[0] == 0x80 and 2 <= head[1] <= 5: return 'pickle'   # a pickle's protocol header (torch's legacy format too)

@@ -28,11 +28,13 @@ import cxr_xai
 from .data import CxrError, CLASSES, make_phantom, read_items, resplit, xray_dls, load_item
 from .model import ARCHS, create_model, save_model, load_model, PixelModel
 from .core import output_folder, output_files, sigterm_as_exit
+from .model import ARCHS, create_model, save_model, load_model, PixelModel, training_provenance
+from .core import MAX_SIZE, MAX_SEED, check_arg
 
 # %% auto #0
 __all__ = ['MODEL_SUFFIXES', 'RECIPE_VERSION', 'class_weights', 'Sensitivity', 'Specificity', 'RocAuc', 'screening_metrics',
-           'StopOnNaN', 'check_dls', 'xray_learner', 'plot_loss', 'fit_recipe', 'train', 'train_cmd', 'cache_dir',
-           'phantom_model']
+           'StopOnNaN', 'check_dls', 'xray_learner', 'plot_loss', 'fit_recipe', 'check_train_args', 'train',
+           'train_cmd', 'cache_dir', 'phantom_model']
 
 # %% ../nbs/02_train.ipynb #64732ade
 def class_weights(labels, # the training split's labels (0/1)
@@ -190,6 +192,27 @@ def fit_recipe(learn:Learner, # from `xray_learner`
     if out is not None: plot_loss(learn, out/f'{stem}_loss.png')
     return learn
 
+# %% ../nbs/02_train.ipynb #57a1aa28
+def check_train_args(size=224, # input side in pixels: 16 to `MAX_SIZE`
+                     epochs=10, # maximum epochs: at least 1
+                     bs=32, # batch size: at least 1
+                     lr=None, # peak learning rate: finite and > 0; None for the learning-rate finder
+                     seed=42, # 0 to 2³² - 1
+                     valid_pct=0.2, # validation share: between 0 and 1
+                     patience=3, # early-stopping patience: at least 1 epoch
+                     num_workers=0, # DataLoader worker processes: 0 to 64
+                     cli:bool=False, # name the arguments as the command's options (`--valid-pct`)
+                    ):
+    "Raise one CxrError naming the first bad training setting."
+    check_arg('size', size, lo=16, hi=MAX_SIZE, cli=cli)
+    check_arg('epochs', epochs, lo=1, hi=10_000, cli=cli)
+    check_arg('bs', bs, lo=1, hi=65_536, cli=cli)
+    check_arg('lr', lr, float, gt=0, optional=True, cli=cli)
+    check_arg('seed', seed, lo=0, hi=MAX_SEED, cli=cli)
+    check_arg('valid_pct', valid_pct, float, gt=0, lt=1, cli=cli)
+    check_arg('patience', patience, lo=1, cli=cli)
+    check_arg('num_workers', num_workers, lo=0, hi=64, cli=cli)
+
 # %% ../nbs/02_train.ipynb #b6b37867
 MODEL_SUFFIXES = ('.safetensors', '.pth', '.pt')
 
@@ -227,7 +250,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
     t0 = time.time()
     if arch not in ARCHS: raise CxrError(f"unknown architecture {arch!r}: choose one of {', '.join(ARCHS)}")
     pretrained = _parse_pretrained(pretrained)
-    if epochs < 1 or bs < 1 or size < 16: raise CxrError(f"epochs and bs must be ≥ 1 and size ≥ 16 (got {epochs}, {bs}, {size})")
+    check_train_args(size, epochs, bs, lr, seed, valid_pct, patience, num_workers)
     items = data.copy() if isinstance(data, pd.DataFrame) else read_items(data)
     if 'is_valid' not in items: items = resplit(items, valid_pct=valid_pct, seed=seed)
     fit_rows = items[items.split != 'test']
@@ -248,7 +271,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
         fit_recipe(learn, epochs=epochs, lr=lr, out=d, patience=patience, stem=stem)
         with learn.no_bar(), learn.no_logging(): vals = learn.validate()
         names = ['valid_loss'] + [getattr(m, 'name', None) or m.__name__ for m in learn.metrics]
-        save_model(learn.model, d/model_path.name)
+        save_model(learn.model, d/model_path.name, provenance=training_provenance(items, data, size, dls.resize, valid_pct, seed))
         log = pd.read_csv(d/f'{stem}_log.csv')
         metrics = dict(zip(names, [float(v) for v in vals]))
         res = dict(model=model_path.name, log=f'{stem}_log.csv', loss_plot=f'{stem}_loss.png',
@@ -280,6 +303,7 @@ def train_cmd(data:str, # dataset: Kaggle chest_xray folder, class folders, MedM
               force:bool=False, # replace what an earlier train wrote at OUT (never files it did not write)
              ):
     "Train a pneumonia classifier on DATA; write the model file, training log and metrics JSON."
+    check_train_args(size, epochs, bs, lr, seed, valid_pct, patience, num_workers, cli=True)
     res = train(data, out, arch=arch, size=size, epochs=epochs, bs=bs, lr=lr, pretrained=_parse_pretrained(pretrained),
                 seed=seed, valid_pct=valid_pct, patience=patience, num_workers=num_workers, force=force)
     print(json.dumps(res, indent=2))
