@@ -25,9 +25,9 @@ with warnings.catch_warnings():                 # torch deprecation chatter from
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'show_path', 'load_xray', 'save_dicom', 'patient_id', 'synth_xray', 'show_xrays', 'make_phantom',
-           'read_items', 'load_item', 'load_mask', 'write_npz', 'audit', 'format_audit', 'report_skipped', 'resplit',
-           'resize_xray', 'TensorXray', 'XrayResize', 'xray_augs', 'xray_stats', 'xray_dls', 'xray_test_dl',
-           'check_phantom_args', 'check_audit_out', 'synth_cmd', 'audit_cmd']
+           'read_items', 'load_item', 'load_mask', 'write_npz', 'audit', 'format_audit', 'report_skipped',
+           'check_films', 'find_films', 'resplit', 'resize_xray', 'TensorXray', 'XrayResize', 'xray_augs', 'xray_stats',
+           'xray_dls', 'xray_test_dl', 'check_phantom_args', 'check_audit_out', 'synth_cmd', 'audit_cmd']
 
 # %% ../nbs/00_data.ipynb #d4da6238
 from .core import CxrError, CLASSES, IMAGE_EXTS, jsonable   # the light base (see `core`): re-exported here
@@ -46,7 +46,7 @@ def show_path(p # a path or an item's source (str, Path or bytes)
 MAX_PIXELS = 50_000_000   # larger images are refused before decoding (chest detectors give at most ~20 Mpx)
 
 _MAGIC = [(b'\x89PNG\r\n\x1a\n', 'a PNG image'), (b'\xff\xd8\xff', 'a JPEG image'), (b'II*\x00', 'a TIFF image'),
-          (b'MM\x00*', 'a TIFF image'), (b'GIF8', 'a GIF image'), (b'%PDF', 'a PDF document'),
+          (b'MM\x00*', 'a TIFF image'), (b'GIF8', 'a GIF image'), (b'BM', 'a BMP image'), (b'%PDF', 'a PDF document'),
           (b'PK\x03\x04', 'a ZIP archive'), (b'\x1f\x8b', 'a gzip archive'), (b'\x93NUMPY', 'a NumPy array')]
 
 def _sniff(head:bytes) -> str|None:
@@ -156,8 +156,8 @@ def _read_dicom(path):
         warnings.simplefilter('ignore')                  # pydicom warns about odd values; we check and refuse them below
         try: ds = pydicom.dcmread(path, force=True)
         except Exception as e: raise CxrError(f"{p}: not a readable DICOM file ({_why(e)})") from None
-        if 'PixelData' not in ds:
-            raise CxrError(f"{p}: DICOM has no pixel data (a report or presentation state, not an image)")
+        if 'PixelData' not in ds and getattr(ds, 'preamble', None) is None: raise CxrError(f"{p}: not a DICOM image (no DICM marker, no pixel data)")
+        if 'PixelData' not in ds: raise CxrError(f"{p}: DICOM has no pixel data (a report or presentation state, not an image)")
         arr = _dicom_pixels(ds, path)
         if arr.ndim == 3: return _minmax(arr.mean(-1))    # colour DICOM (rare for CR/DX): luminance
         slope, icpt = _dcm_num(ds, 'RescaleSlope', path, 1.0), _dcm_num(ds, 'RescaleIntercept', path, 0.0)
@@ -865,6 +865,22 @@ def report_skipped(items, # an items table from `read_items` (its `.attrs['skipp
         if len(sk) > n: print(f"  ... and {len(sk) - n} more (`cxr-xai audit DATA` lists them all)")
     return len(sk)
 
+# %% ../nbs/00_data.ipynb #eca6c9ee
+def check_films(sources, # item sources (file paths or .npz references)
+                what:str='films' # what to call them in the message
+               ) -> None:
+    "Open every film; if any cannot be read, one CxrError listing how many and the first few, each naming its file."
+    sources = list(sources)
+    bad = _open_all(sources, verbose=False)[1]
+    if bad: raise CxrError(_listing(f"{len(bad)} of {len(sources)} {what} cannot be read", [b['error'] for b in bad]))
+
+def find_films(folder # a folder of films (sub-folders included)
+              ) -> tuple: # (image files, skipped entries with their reasons)
+    "The image files under `folder`, and every entry left out (junk, broken links, links leaving it, unreadable) with why."
+    folder, skipped = Path(folder), []
+    if not folder.is_dir(): raise CxrError(f"{show_path(folder)}: not a folder")
+    return _walk(folder, folder, skipped, set()), skipped
+
 # %% ../nbs/00_data.ipynb #b66acbb4
 def resplit(items:pd.DataFrame, # from `read_items`
             valid_pct:float=0.2, # share of train+val films to hold out for validation
@@ -930,6 +946,14 @@ class XrayResize(Transform):
     def encodes(self, x:TensorXray): return TensorXray(resize_xray(x, self.size, self.method))
 
 def _load_tensor(source): return TensorXray(torch.from_numpy(load_item(source))[None])
+
+class _FilmLoader:
+    "Load an item's x-ray; on the first film that fails, open all `sources` and list every bad one at once."
+    def __init__(self, sources): self.sources = list(sources)
+    def __call__(self, source):
+        try: return _load_tensor(source)
+        except CxrError: check_films(self.sources); raise
+
 def _row_source(row): return row['source']
 def _row_class(row): return CLASSES[int(row['label'])]
 
@@ -948,6 +972,7 @@ def xray_stats(items:pd.DataFrame, size:int=224, resize:str='pad', n:int=256, se
     xs = np.stack([resize_xray(load_item(s), size, resize) for s in rows.source])
     return float(xs.mean()), float(xs.std())
 
+# %% ../nbs/00_data.ipynb #45cad5d8
 def xray_dls(items:pd.DataFrame, # from `read_items` (`resplit` is applied if there is no `is_valid`)
              size:int=224, # pixels per side
              bs:int=32, # batch size
@@ -968,7 +993,7 @@ def xray_dls(items:pd.DataFrame, # from `read_items` (`resplit` is applied if th
     if not len(tr) or not len(va): raise CxrError(f"xray_dls: need training and validation films (got {len(tr)} and {len(va)})")
     if tr.label.nunique() < 2: raise CxrError("xray_dls: the training split has only one class")
     tfms = xray_augs() if aug is True else (list(aug) if aug else [])
-    dblock = DataBlock(blocks=(TransformBlock(type_tfms=_load_tensor), CategoryBlock(vocab=CLASSES)),
+    dblock = DataBlock(blocks=(TransformBlock(type_tfms=_FilmLoader(pool.source)), CategoryBlock(vocab=CLASSES)),
                        get_x=_row_source, get_y=_row_class,
                        splitter=ColSplitter('is_valid'), item_tfms=XrayResize(size, resize), batch_tfms=tfms)
     set_seed(seed)
@@ -977,7 +1002,8 @@ def xray_dls(items:pd.DataFrame, # from `read_items` (`resplit` is applied if th
         m, s = imagenet_stats
         stats = (tuple(map(float, m)), tuple(map(float, s))) if channels == 3 else ((float(np.mean(m)),), (float(np.mean(s)),))
     else:
-        m, s = xray_stats(tr, size, resize, seed=seed)
+        try: m, s = xray_stats(tr, size, resize, seed=seed)
+        except CxrError: check_films(pool.source); raise     # every bad film at once, not the first
         stats = ((m,) * channels, (s,) * channels)
     counts = np.bincount(tr.label.to_numpy(), minlength=2).astype(np.float32)
     dls.size, dls.channels, dls.stats, dls.resize = size, channels, stats, resize

@@ -22,6 +22,7 @@ from sklearn.calibration import CalibrationDisplay, calibration_curve
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
 from .data import CxrError, CLASSES, load_item, read_items, resplit, resize_xray, jsonable
+from .data import report_skipped, show_path
 from .model import load_model
 
 # %% ../nbs/03_eval.ipynb #1d76ba79
@@ -460,7 +461,7 @@ def plot_top_losses(preds, # prediction table: `source`, `label`, `prob`
     for ax in axs.flat: ax.axis('off')
     for ax, (_, r) in zip(axs.flat, tl.iterrows()):
         ax.imshow(load_item(r['source']), cmap='gray', vmin=0, vmax=1)
-        name = r['source'] if '::' in r['source'] else Path(r['source']).name
+        name = show_path(r['source'] if '::' in r['source'] else Path(r['source']).name)   # printable whatever bytes it holds
         ax.set_title(f"{name}\ntrue {CLASSES[int(r['label'])]} · P(pneu) {r['prob']:.2f} · loss {r['loss']:.2f}", fontsize=8)
     fig.suptitle(title); fig.tight_layout()
     return fig
@@ -510,6 +511,7 @@ def evaluate_cmd(model:str, # model file written by `cxr-xai train`
     try: check_model_classes(m, what=f'this course ({data})')
     except CxrError as e: raise CxrError(f"{model}: {e}") from None
     items = read_items(data)
+    report_skipped(items, 'evaluate')                  # nothing left out silently
     if 'is_valid' not in items: items = resplit(items, valid_pct=valid_pct, seed=seed)
     print(f"evaluating {model} on {data} [{split}] ({(items['split'] == split).sum() if split != 'valid' else int(items['is_valid'].sum())} images)")
     res = evaluate(m, items, split=split, tta=tta, patient=patient, target=target, n_boot=n_boot, bs=bs)

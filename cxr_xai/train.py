@@ -26,6 +26,7 @@ from fastai.torch_core import set_seed
 from fastai.vision.learner import model_meta
 import cxr_xai
 from .data import CxrError, CLASSES, make_phantom, read_items, resplit, xray_dls, load_item
+from .data import report_skipped
 from .model import ARCHS, create_model, save_model, load_model, PixelModel
 from .core import output_folder, output_files, sigterm_as_exit
 from .model import ARCHS, create_model, save_model, load_model, PixelModel, training_provenance
@@ -252,6 +253,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
     pretrained = _parse_pretrained(pretrained)
     check_train_args(size, epochs, bs, lr, seed, valid_pct, patience, num_workers)
     items = data.copy() if isinstance(data, pd.DataFrame) else read_items(data)
+    report_skipped(items, 'train')                     # nothing left out silently
     if 'is_valid' not in items: items = resplit(items, valid_pct=valid_pct, seed=seed)
     fit_rows = items[items.split != 'test']
     tr = fit_rows[~fit_rows.is_valid]
