@@ -157,11 +157,12 @@ def _broadcast(self:DistributedDL, t, rank):
 @contextlib.contextmanager
 def distributed(learn:Learner, # the learner to fit in several processes
                ):
-    "fastai's `distrib_ctx` when launched in several processes (no `SyncBatchNorm` without a GPU); else nothing."
+    "fastai's `distrib_ctx` when launched in several processes (no `SyncBatchNorm` without a GPU, rank 0 prints); else nothing."
     if dist_env()[1] <= 1: yield learn; return
     join_group()
     cuda = torch.cuda.is_available()
-    with learn.distrib_ctx(sync_bn=cuda, cpu=not cuda): yield learn
+    quiet = contextlib.redirect_stdout(io.StringIO()) if dist_env()[0] else contextlib.nullcontext()  # rank 0 speaks
+    with quiet, learn.distrib_ctx(sync_bn=cuda, cpu=not cuda): yield learn
 
 # %% ../nbs/02_train.ipynb #f5415fbe
 def plot_loss(learn:Learner, # a learner after fitting
