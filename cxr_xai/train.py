@@ -22,7 +22,9 @@ from fastai.callback.progress import CSVLogger
 from fastai.callback.schedule import *  # lr_find, fit_one_cycle, fine_tune
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy, RocAucBinary, AccumMetric
-from fastai.torch_core import set_seed
+from fastai.torch_core import set_seed, distrib_barrier
+from fastai.distributed import DistributedDL  # Learner.distrib_ctx (over Hugging Face Accelerate)
+from fastcore.basics import patch
 from fastai.vision.learner import model_meta
 import cxr_xai
 from .data import CxrError, CLASSES, make_phantom, read_items, resplit, xray_dls, load_item
@@ -34,8 +36,8 @@ from .core import MAX_SIZE, MAX_SEED, check_arg
 
 # %% auto #0
 __all__ = ['MODEL_SUFFIXES', 'RECIPE_VERSION', 'class_weights', 'Sensitivity', 'Specificity', 'RocAuc', 'screening_metrics',
-           'StopOnNaN', 'check_dls', 'xray_learner', 'plot_loss', 'fit_recipe', 'check_train_args', 'train',
-           'train_cmd', 'cache_dir', 'phantom_model']
+           'StopOnNaN', 'check_dls', 'xray_learner', 'dist_env', 'join_group', 'distributed', 'plot_loss', 'fit_recipe',
+           'check_train_args', 'train', 'train_cmd', 'cache_dir', 'phantom_model']
 
 # %% ../nbs/02_train.ipynb #64732ade
 def class_weights(labels, # the training split's labels (0/1)
@@ -129,6 +131,43 @@ def xray_learner(dls, # DataLoaders from `xray_dls` (pixel-space batches, `.stat
     if model.pretrained: learn.freeze()
     return learn
 
+# %% ../nbs/02_train.ipynb #5c8333a2
+def dist_env() -> tuple:
+    "(rank, world size) of this process as `torchrun` / `accelerate launch` set them; (0, 1) when run alone."
+    try: return int(os.environ.get('RANK', 0)), max(int(os.environ.get('WORLD_SIZE', 1)), 1)
+    except ValueError: raise CxrError(f"RANK={os.environ.get('RANK')!r} / WORLD_SIZE={os.environ.get('WORLD_SIZE')!r}: not integers") from None
+
+def join_group(**objs) -> dict:
+    "Join the launcher's process group (NCCL on GPUs, gloo on CPUs); return `objs` as rank 0 has them."
+    if dist_env()[1] <= 1: return objs
+    import torch.distributed as dist
+    if not dist.is_initialized():
+        cuda = torch.cuda.is_available()
+        if cuda: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
+        dist.init_process_group('nccl' if cuda else 'gloo')
+    box = [objs]
+    dist.broadcast_object_list(box, src=0)
+    return box[0]
+
+# %% ../nbs/02_train.ipynb #6dd7bdf6
+@patch
+def _broadcast(self:DistributedDL, t, rank):
+    "Broadcast `t` from `rank`; on the GPU only when the backend needs it (fastai's calls `.cuda()` even on gloo)."
+    import torch.distributed as dist
+    t = torch.tensor(t, dtype=torch.long, device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
+    dist.broadcast(t, rank)
+    return t.cpu().tolist()
+
+@contextlib.contextmanager
+def distributed(learn:Learner, # the learner to fit in several processes
+               ):
+    "fastai's `distrib_ctx` when launched in several processes (no `SyncBatchNorm` without a GPU, rank 0 prints); else nothing."
+    if dist_env()[1] <= 1: yield learn; return
+    join_group()
+    cuda = torch.cuda.is_available()
+    quiet = contextlib.redirect_stdout(io.StringIO()) if dist_env()[0] else contextlib.nullcontext()  # rank 0 speaks
+    with quiet, learn.distrib_ctx(sync_bn=cuda, cpu=not cuda): yield learn
+
 # %% ../nbs/02_train.ipynb #f5415fbe
 def plot_loss(learn:Learner, # a learner after fitting
               fname:str|Path|None=None, # write the figure here (PNG) when given
@@ -155,15 +194,16 @@ def plot_loss(learn:Learner, # a learner after fitting
 # %% ../nbs/02_train.ipynb #25790c0c
 @contextlib.contextmanager
 def _scratch(learn:Learner):
-    "Point `learn`'s checkpoints at a scratch folder, removed on every path: an error (in the finder too), Ctrl-C, `kill`."
-    scratch = Path(tempfile.mkdtemp(prefix='cxr_xai_fit_'))   # never the working directory
+    "Point `learn`'s checkpoints at a scratch folder (rank 0's), removed on every path: an error (in the finder too), Ctrl-C, `kill`."
+    scratch = Path(tempfile.mkdtemp(prefix='cxr_xai_fit_')) if dist_env()[0] == 0 else None   # never the working directory
     path0, md0 = learn.path, learn.model_dir
-    learn.path, learn.model_dir = scratch, '.'
+    if scratch is not None: learn.path, learn.model_dir = scratch, '.'
     try:
-        with sigterm_as_exit(): yield scratch
+        with sigterm_as_exit(): yield scratch   # in several processes, rank 0 makes it and `fit_recipe` shares it
+        distrib_barrier()   # every process has read the best epoch before rank 0 removes the folder
     finally:
         learn.path, learn.model_dir = path0, md0
-        shutil.rmtree(scratch, ignore_errors=True)
+        if scratch is not None: shutil.rmtree(scratch, ignore_errors=True)
 
 def fit_recipe(learn:Learner, # from `xray_learner`
                epochs:int=10, # maximum number of epochs
@@ -174,23 +214,31 @@ def fit_recipe(learn:Learner, # from `xray_learner`
                lr_find_its:int=50, # batches the learning-rate finder may use (it stops early when the loss explodes)
               ) -> Learner:
     "Train with lr-find, one-cycle, best-AUC checkpoint, early stopping and a CSV log; the best epoch is kept."
-    with _scratch(learn):   # checkpoints: the finder's and the best epoch's
-        if lr is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter('ignore')
-                lr = float(learn.lr_find(num_it=lr_find_its, show_plot=False).valley)
-            if not math.isfinite(lr) or lr <= 0: lr = 1e-3
-        learn.lr = lr
+    rank = dist_env()[0]
+    with _scratch(learn) as scratch:   # checkpoints: the finder's and the best epoch's
+        err = None
+        if lr is None and rank == 0:   # alone, before the process group exists: the finder saves and reloads a checkpoint
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter('ignore')
+                    lr = float(learn.lr_find(num_it=lr_find_its, show_plot=False).valley)
+                if not math.isfinite(lr) or lr <= 0: lr = 1e-3
+            except Exception as e: err = e
+        shared = join_group(lr=lr, scratch=scratch, err=None if err is None else f'{type(err).__name__}: {err}')
+        if err is not None: raise err
+        if shared['err']: raise CxrError(f"rank 0 stopped: {shared['err']}")
+        lr = learn.lr = shared['lr']
+        learn.path, learn.model_dir = shared['scratch'], '.'
         cbs = [SaveModelCallback(monitor='roc_auc', comp=np.greater, fname='best', with_opt=False),
                EarlyStoppingCallback(monitor='roc_auc', comp=np.greater, patience=patience)]
-        if out is not None:
+        if out is not None and rank == 0:   # one writer of the log
             out = Path(out); out.mkdir(parents=True, exist_ok=True)
             cbs.append(CSVLogger(fname=(out/f'{stem}_log.csv').resolve()))
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), distributed(learn):
             warnings.filterwarnings('ignore', message='.*monitor.*')
             if getattr(learn.model, 'pretrained', False): learn.fine_tune(epochs - 1, base_lr=lr, freeze_epochs=1, cbs=cbs)
             else: learn.fit_one_cycle(epochs, lr, cbs=cbs)
-    if out is not None: plot_loss(learn, out/f'{stem}_loss.png')
+    if out is not None and rank == 0: plot_loss(learn, out/f'{stem}_loss.png')
     return learn
 
 # %% ../nbs/02_train.ipynb #57a1aa28
@@ -264,7 +312,11 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
     protect = [] if isinstance(data, pd.DataFrame) else [data]   # an output inside the data would become data
     place = (output_files(model_path, 'train', files, force=force, protect=protect) if Path(out).suffix in MODEL_SUFFIXES
              else output_folder(folder, 'train', force=force, protect=protect))
-    with place as d:   # all files appear at the end, together, or none do
+    rank = dist_env()[0]
+    with contextlib.ExitStack() as stack:   # all files appear at the end, together, or none do
+        try: d = stack.enter_context(place) if rank == 0 else None   # one writer: rank 0
+        except CxrError as e:
+            join_group(lr=None, scratch=None, err=str(e)); raise     # the other processes are waiting for rank 0
         set_seed(seed, reproducible=True)
         want3 = pretrained in (True, 'auto') and arch != 'teaching'
         dls = xray_dls(items, size=size, bs=bs, aug=aug, norm='imagenet' if want3 else 'dataset',
@@ -273,6 +325,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
         fit_recipe(learn, epochs=epochs, lr=lr, out=d, patience=patience, stem=stem)
         with learn.no_bar(), learn.no_logging(): vals = learn.validate()
         names = ['valid_loss'] + [getattr(m, 'name', None) or m.__name__ for m in learn.metrics]
+        if rank: return dict(rank=rank, valid=dict(zip(names, [float(v) for v in vals])))
         save_model(learn.model, d/model_path.name, provenance=training_provenance(items, data, size, dls.resize, valid_pct, seed))
         log = pd.read_csv(d/f'{stem}_log.csv')
         metrics = dict(zip(names, [float(v) for v in vals]))
@@ -283,7 +336,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
                    counts={s: {c: int(((rows.label == i)).sum()) for i, c in enumerate(CLASSES)}
                            for s, rows in [('train', tr), ('valid', fit_rows[fit_rows.is_valid]), ('test', items[items.split == 'test'])]},
                    class_weights=[float(w) for w in dls.class_weights], seconds=round(time.time() - t0, 1),
-                   device=str(next(learn.model.parameters()).device), versions=dict(cxr_xai=cxr_xai.__version__,
+                   device=str(next(learn.model.parameters()).device), processes=dist_env()[1], versions=dict(cxr_xai=cxr_xai.__version__,
                    torch=torch.__version__, fastai=__import__('fastai').__version__, python=platform.python_version()))
         (d/f'{stem}_metrics.json').write_text(json.dumps(res, indent=2))
     return {**res, **{k: str(folder/res[k]) for k in ('model', 'log', 'loss_plot')}}   # where they are now
@@ -308,7 +361,7 @@ def train_cmd(data:str, # dataset: Kaggle chest_xray folder, class folders, MedM
     check_train_args(size, epochs, bs, lr, seed, valid_pct, patience, num_workers, cli=True)
     res = train(data, out, arch=arch, size=size, epochs=epochs, bs=bs, lr=lr, pretrained=_parse_pretrained(pretrained),
                 seed=seed, valid_pct=valid_pct, patience=patience, num_workers=num_workers, force=force)
-    print(json.dumps(res, indent=2))
+    if dist_env()[0] == 0: print(json.dumps(res, indent=2))
     return res
 
 # %% ../nbs/02_train.ipynb #4727c41c
