@@ -602,8 +602,9 @@ def _entries(d, root, skipped):
         elif e.is_symlink() and not os.path.exists(p): why = 'broken link'
         elif e.is_symlink() and not _inside(p, root): why = f"link to {show_path(os.path.realpath(p))}, outside {show_path(root)}: not followed"
         else:
-            is_dir = e.is_dir()
-            if not is_dir and not e.is_file(): why = 'not a regular file'
+            try: is_dir, is_file = e.is_dir(), e.is_file()
+            except OSError: is_dir, is_file = False, False   # a stat that fails: listed below
+            if not is_dir and not is_file: why = 'not a regular file or folder (or cannot be examined)'
             elif not is_dir and not os.access(p, os.R_OK): why = 'unreadable file (permission denied)'
         if why: skipped.append(dict(path=str(p), reason=why))
         else: out.append((p, is_dir))
