@@ -219,11 +219,11 @@ def output_folder(out, # the folder to write (made if missing)
     except OSError as e: raise CxrError(f"{o.parent}: cannot make the output's parent folder ({e.strerror})") from None
     if not os.access(o.parent, os.W_OK | os.X_OK): raise CxrError(f"{o.parent}: no permission to write here")
     with output_lock(o), sigterm_as_exit():
-        old, present = (read_marker(o), _entries(o)) if o.is_dir() else (None, [])
-        user = [p for p in present if p not in set(old['files']) | {MARKER, _JOURNAL}] if old else present
-        if present and old is None:
+        old = read_marker(o) if o.is_dir() else None
+        if old is None and o.is_dir() and any(o.iterdir()):     # not ours: refused at once, without walking it
             raise CxrError(f"{out}: folder is not empty and cxr_xai did not write it (no {MARKER}); it is never replaced, "
                            f"even with --force: choose a new or empty folder")
+        user = [p for p in _entries(o) if p not in set(old['files']) | {MARKER, _JOURNAL}] if old else []
         if old and old['kind'] != kind:
             raise CxrError(f"{out}: holds the output of `cxr-xai {old['kind']}`, not of {kind}; choose another folder")
         if resume:
