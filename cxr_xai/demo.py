@@ -23,7 +23,7 @@ from .train import train
 from .evaluate import evaluate, save_evaluation, summary_table
 from .ig import integrated_gradients, mask_share
 from .limexp import lime_explain
-from .core import output_folder
+from .core import output_folder, check_output
 
 # %% auto #0
 __all__ = ['DEMO_PRESETS', 'check_out', 'pick_cases', 'explanation_grid', 'write_report', 'demo', 'demo_cmd']
@@ -39,7 +39,7 @@ def check_out(out:Path, # the output folder the user asked for
               force:bool=False, # replace an earlier demo's folder (only the files it wrote)
              ) -> Path:
     "Refuse, in one sentence and before any work, an `out` the demo may not write; return it."
-    with output_folder(out, 'demo', force=force): pass   # every check of a real run, and an empty run that writes nothing
+    check_output(out, 'demo', force=force)   # every check `demo` makes before it starts, writing nothing
     return Path(out)
 
 # %% ../nbs/11_demo.ipynb #b4e1b4bf
