@@ -65,9 +65,10 @@ def _now() -> str: return datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M:%S
 def _entries(root:Path) -> list:
     "Relative paths (posix) of every file and link under `root`; links are listed, never followed."
     found = []
-    for d, dirs, files in os.walk(root):
-        rel = Path(d).relative_to(root)
-        found += [(rel/f).as_posix() for f in files] + [(rel/s).as_posix() for s in dirs if os.path.islink(os.path.join(d, s))]
+    for d, dirs, files in os.walk(root):   # plain strings: a demo folder holds thousands of files
+        rel = os.path.relpath(d, root)
+        pre = '' if rel == '.' else rel.replace(os.sep, '/') + '/'
+        found += [pre + f for f in files] + [pre + s for s in dirs if os.path.islink(os.path.join(d, s))]
     return sorted(found)
 
 def read_marker(folder # a folder that may hold `MARKER`
@@ -169,9 +170,11 @@ def _swap(tmp:Path, o:Path, old:dict|None, user:list, run:str) -> list:
         dst.parent.mkdir(parents=True, exist_ok=True); os.replace(bak/rel, dst)
         kept.append((rel, dst.relative_to(o).as_posix()))
     ours = set(old['files']) | {MARKER, _JOURNAL}
+    parents = set()
     for rel in ours:
-        if (bak/rel).is_symlink() or (bak/rel).is_file(): (bak/rel).unlink()
-    parents = {p.as_posix() for r in ours for p in Path(r).parents}
+        p = os.path.join(bak, rel)
+        if os.path.islink(p) or os.path.isfile(p): os.unlink(p)
+        while rel: rel = os.path.dirname(rel); parents.add(rel or '.')
     for d, _, _ in sorted(os.walk(bak), key=lambda t: -t[0].count(os.sep)):   # deepest first
         rel = Path(d).relative_to(bak).as_posix()
         if rel not in parents: (o/rel).mkdir(parents=True, exist_ok=True)    # a folder the user made stays
@@ -229,7 +232,8 @@ def check_output(out, # the folder to write
     if old and not resume and not force:
         raise CxrError(f"{out}: holds an earlier {kind} run ({old.get('created', '?')}); pass --force to replace "
                        f"the {len(old['files'])} files it wrote (files you added are kept), or choose another folder")
-    return o, old, [p for p in _entries(o) if p not in set(old['files']) | {MARKER, _JOURNAL}] if old else []
+    ours = set(old['files']) | {MARKER, _JOURNAL} if old else set()
+    return o, old, [p for p in _entries(o) if p not in ours] if old else []
 
 # %% ../nbs/00_core.ipynb #63793999
 @contextmanager
