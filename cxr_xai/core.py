@@ -13,7 +13,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'MAX_SIZE', 'MAX_SEED', 'CxrError', 'jsonable', 'check_out_path', 'read_marker',
-           'output_lock', 'atomic_write', 'sigterm_as_exit', 'output_folder', 'output_files', 'check_arg']
+           'output_lock', 'atomic_write', 'sigterm_as_exit', 'check_output', 'output_folder', 'output_files',
+           'check_arg']
 
 # %% ../nbs/00_core.ipynb #7056fb67
 class CxrError(ValueError):
@@ -65,9 +66,10 @@ def _now() -> str: return datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M:%S
 def _entries(root:Path) -> list:
     "Relative paths (posix) of every file and link under `root`; links are listed, never followed."
     found = []
-    for d, dirs, files in os.walk(root):
-        rel = Path(d).relative_to(root)
-        found += [(rel/f).as_posix() for f in files] + [(rel/s).as_posix() for s in dirs if os.path.islink(os.path.join(d, s))]
+    for d, dirs, files in os.walk(root):   # plain strings: a demo folder holds thousands of files
+        rel = os.path.relpath(d, root)
+        pre = '' if rel == '.' else rel.replace(os.sep, '/') + '/'
+        found += [pre + f for f in files] + [pre + s for s in dirs if os.path.islink(os.path.join(d, s))]
     return sorted(found)
 
 def read_marker(folder # a folder that may hold `MARKER`
@@ -169,9 +171,11 @@ def _swap(tmp:Path, o:Path, old:dict|None, user:list, run:str) -> list:
         dst.parent.mkdir(parents=True, exist_ok=True); os.replace(bak/rel, dst)
         kept.append((rel, dst.relative_to(o).as_posix()))
     ours = set(old['files']) | {MARKER, _JOURNAL}
+    parents = set()
     for rel in ours:
-        if (bak/rel).is_symlink() or (bak/rel).is_file(): (bak/rel).unlink()
-    parents = {p.as_posix() for r in ours for p in Path(r).parents}
+        p = os.path.join(bak, rel)
+        if os.path.islink(p) or os.path.isfile(p): os.unlink(p)
+        while rel: rel = os.path.dirname(rel); parents.add(rel or '.')
     for d, _, _ in sorted(os.walk(bak), key=lambda t: -t[0].count(os.sep)):   # deepest first
         rel = Path(d).relative_to(bak).as_posix()
         if rel not in parents: (o/rel).mkdir(parents=True, exist_ok=True)    # a folder the user made stays
@@ -203,6 +207,35 @@ def _drop(o:Path, old:dict):
         for d in Path(rel).parents:
             if str(d) != '.' and (o/d).is_dir() and not any((o/d).iterdir()): (o/d).rmdir()
 
+# %% ../nbs/00_core.ipynb #2e65c0a3
+def check_output(out, # the folder to write
+                 kind:str, # what writes it (see `output_folder`)
+                 force:bool=False, # replace an earlier run of the same kind
+                 resume:bool=False, # a per-film job that continues an earlier run
+                 protect=(), # the input data
+                 info:dict|None=None, # settings a resumed run must share with the earlier one
+                ) -> tuple: # (absolute folder, the earlier run's marker or None, files a user added)
+    "Every refusal of `output_folder`, in one sentence, without writing anything but the parent folder."
+    o = check_out_path(out, protect)
+    if o.exists() and not o.is_dir(): raise CxrError(f"{out}: exists and is not a folder")
+    try: o.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise CxrError(f"{o.parent}: cannot make the output's parent folder ({e.strerror})") from None
+    if not os.access(o.parent, os.W_OK | os.X_OK): raise CxrError(f"{o.parent}: no permission to write here")
+    old = read_marker(o) if o.is_dir() else None
+    if old is None and o.is_dir() and any(o.iterdir()):     # not ours: refused at once, without walking it
+        raise CxrError(f"{out}: folder is not empty and cxr_xai did not write it (no {MARKER}); it is never replaced, "
+                       f"even with --force: choose a new or empty folder")
+    if old and old['kind'] != kind:
+        raise CxrError(f"{out}: holds the output of `cxr-xai {old['kind']}`, not of {kind}; choose another folder")
+    if old and resume and not force and info is not None and old.get('info') is not None and jsonable(info) != old['info']:
+        raise CxrError(f"{out}: an earlier run with other settings wrote it ({old['info']}); use the same settings "
+                       f"to resume, --force to start again, or another folder")
+    if old and not resume and not force:
+        raise CxrError(f"{out}: holds an earlier {kind} run ({old.get('created', '?')}); pass --force to replace "
+                       f"the {len(old['files'])} files it wrote (files you added are kept), or choose another folder")
+    ours = set(old['files']) | {MARKER, _JOURNAL} if old else set()
+    return o, old, [p for p in _entries(o) if p not in ours] if old else []
+
 # %% ../nbs/00_core.ipynb #63793999
 @contextmanager
 def output_folder(out, # the folder to write (made if missing)
@@ -213,29 +246,13 @@ def output_folder(out, # the folder to write (made if missing)
                   info:dict|None=None, # settings recorded in the marker; a resumed run must have the same
                  ):
     "Yield the folder to write `out` into, so that a run never destroys anything `cxr_xai` did not write."
-    o = check_out_path(out, protect)
-    if o.exists() and not o.is_dir(): raise CxrError(f"{out}: exists and is not a folder")
-    try: o.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise CxrError(f"{o.parent}: cannot make the output's parent folder ({e.strerror})") from None
-    if not os.access(o.parent, os.W_OK | os.X_OK): raise CxrError(f"{o.parent}: no permission to write here")
+    o = check_output(out, kind, force, resume, protect, info)[0]               # fail early, before taking the lock
     with output_lock(o), sigterm_as_exit():
-        old, present = (read_marker(o), _entries(o)) if o.is_dir() else (None, [])
-        user = [p for p in present if p not in set(old['files']) | {MARKER, _JOURNAL}] if old else present
-        if present and old is None:
-            raise CxrError(f"{out}: folder is not empty and cxr_xai did not write it (no {MARKER}); it is never replaced, "
-                           f"even with --force: choose a new or empty folder")
-        if old and old['kind'] != kind:
-            raise CxrError(f"{out}: holds the output of `cxr-xai {old['kind']}`, not of {kind}; choose another folder")
+        o, old, user = check_output(out, kind, force, resume, protect, info)   # again, now that no one else writes
         if resume:
             if old and force: _drop(o, old)                       # start again: only our files go, the user's stay
-            elif old and info is not None and old.get('info') is not None and jsonable(info) != old['info']:
-                raise CxrError(f"{out}: an earlier run with other settings wrote it ({old['info']}); use the same settings "
-                               f"to resume, --force to start again, or another folder")
             yield from _resume(o, kind, None if force else old, user, info)
             return
-        if old and not force:
-            raise CxrError(f"{out}: holds an earlier {kind} run ({old.get('created', '?')}); pass --force to replace "
-                           f"the {len(old['files'])} files it wrote (files you added are kept), or choose another folder")
         run = uuid.uuid4().hex[:12]
         tmp = o.parent/f'.{o.name}.cxr_xai-{run}.tmp'             # one per run: two runs never share it
         tmp.mkdir()
