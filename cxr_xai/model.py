@@ -369,17 +369,20 @@ def load_model(path:str|Path, # a file written by `save_model`, or the folder `c
     meta = check_meta(raw, path)
     if arch is not None and meta['arch'] != arch:
         raise CxrError(f"{path}: holds a {meta['arch']} model, not the {arch} that was asked for")
-    want = {k: tuple(v.shape) for k, v in _build(meta, 'meta').state_dict().items()}
+    model = _build(meta, 'meta')   # shapes and dtypes only: no memory, no random initialisation
+    want = model.state_dict()
     missing, extra = [k for k in want if k not in shapes], [k for k in shapes if k not in want]
-    wrong = [k for k in want if k in shapes and want[k] != shapes[k]]
+    wrong = [k for k in want if k in shapes and tuple(want[k].shape) != shapes[k]]
     if missing or extra or wrong:
         eg = (missing + extra + wrong)[0]
         raise CxrError(f"{path}: its weights do not fit a {meta['arch']} model (another architecture, or a damaged file): "
                        f"{len(missing)} missing, {len(extra)} unexpected, {len(wrong)} of the wrong shape, e.g. {eg!r}")
     sd = tensors()
+    if (k := next((k for k in want if sd[k].dtype != want[k].dtype), None)):
+        raise CxrError(f"{path}: weight {k!r} is {sd[k].dtype}, not {want[k].dtype}: not a cxr_xai model file")
     if (k := _bad_weight(sd)): raise CxrError(f"{path}: weight {k!r} holds NaN or infinite values: refused")
-    model = _build(meta)
-    model.load_state_dict(sd, strict=True)
+    model.load_state_dict(sd, strict=True, assign=True)   # the file's tensors become the weights
+    model.mean_t, model.std_t = (torch.tensor(v).view(1, -1, 1, 1) for v in (model.mean, model.std))  # not in the file
     model.pretrained, model.provenance = meta.get('pretrained', False), meta.get('provenance')
     return model.eval()
 

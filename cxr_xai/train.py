@@ -29,9 +29,8 @@ from fastai.vision.learner import model_meta
 import cxr_xai
 from .data import CxrError, CLASSES, make_phantom, read_items, resplit, xray_dls, load_item
 from .data import report_skipped
-from .model import ARCHS, create_model, save_model, load_model, PixelModel
-from .core import output_folder, output_files, sigterm_as_exit
 from .model import ARCHS, create_model, save_model, load_model, PixelModel, training_provenance
+from .core import output_folder, output_files, sigterm_as_exit
 from .core import MAX_SIZE, MAX_SEED, check_arg
 
 # %% auto #0
