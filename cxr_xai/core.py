@@ -6,15 +6,16 @@ Docs: https://cxr-xai.github.io/cxr_xai/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #01d92818
 from __future__ import annotations
-import json, math, os, shutil, signal, socket, sys, threading, uuid
+import hashlib, json, math, os, shutil, signal, socket, sys, tempfile, threading, time, uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'MAX_SIZE', 'MAX_SEED', 'CxrError', 'jsonable', 'check_out_path', 'read_marker',
-           'output_lock', 'atomic_write', 'sigterm_as_exit', 'check_output', 'output_folder', 'output_files',
-           'check_arg']
+__all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'MAX_SIZE', 'MAX_SEED', 'DONE', 'CxrError', 'jsonable', 'check_out_path',
+           'read_marker', 'output_lock', 'atomic_write', 'sigterm_as_exit', 'check_output', 'output_folder',
+           'output_files', 'check_arg', 'dist_env', 'shard', 'film_stem', 'finished', 'run_films', 'merge_index',
+           'join_output']
 
 # %% ../nbs/00_core.ipynb #7056fb67
 class CxrError(ValueError):
@@ -343,3 +344,107 @@ def check_arg(name:str, # the argument's Python name, e.g. 'valid_pct'
     if (lo is not None and value < lo) or (hi is not None and value > hi) or \
        (gt is not None and value <= gt) or (lt is not None and value >= lt): raise bad
     return value
+
+# %% ../nbs/00_core.ipynb #e2a64cd1
+def dist_env() -> tuple:
+    "(rank, world size) of this process as `torchrun` / `accelerate launch` set them; (0, 1) when run alone."
+    try: return int(os.environ.get('RANK', 0)), max(int(os.environ.get('WORLD_SIZE', 1)), 1)
+    except ValueError: raise CxrError(f"RANK={os.environ.get('RANK')!r} / WORLD_SIZE={os.environ.get('WORLD_SIZE')!r}: not integers") from None
+
+# %% ../nbs/00_core.ipynb #a2c0129c
+def shard(items, # the films, in the same order in every process
+          rank:int, # this process
+          world:int, # number of processes
+         ) -> list:
+    "This process's share: every `world`-th item from `rank`, so each film goes to exactly one process, none padded."
+    if world < 1 or not 0 <= rank < world: raise CxrError(f"rank {rank} is not one of a world of {world} processes")
+    return list(items)[rank::world]
+
+# %% ../nbs/00_core.ipynb #4b7ab66b
+def film_stem(path) -> str:
+    "The stem of one film's outputs: its file stem and a short hash of its absolute path."
+    p = Path(path)
+    return f"{p.stem}-{hashlib.sha1(os.fsencode(p.absolute())).hexdigest()[:8]}"
+
+# %% ../nbs/00_core.ipynb #ba3582e8
+DONE = '.done.json'
+
+def finished(out, # the output folder
+             stem:str, # the film's `film_stem`
+            ) -> dict|None:
+    "The record of a film whose outputs are all complete, else None (never run, half-written, or changed since)."
+    out = Path(out)
+    try: rec = json.loads((out/f'{stem}{DONE}').read_text())
+    except (OSError, ValueError): return None
+    if not isinstance(rec, dict) or not isinstance(rec.get('outputs'), dict): return None
+    ok = all((out/f).is_file() and (out/f).stat().st_size == n for f, n in rec['outputs'].items())
+    return rec if ok else None
+
+# %% ../nbs/00_core.ipynb #5ebc3ca0
+def _one(work, p, out, stem, rank):
+    "Run `work` on film `p` in a private folder, move its files into `out` atomically; the film's record."
+    t0, c0 = time.perf_counter(), time.process_time()
+    outputs, row = {}, {}
+    with tempfile.TemporaryDirectory(prefix='cxr_xai_film_') as tmp:
+        try:
+            row = dict(work(p, Path(tmp), stem) or {}, ok=True)
+            for f in sorted(Path(tmp).iterdir()):
+                n = f.stat().st_size
+                atomic_write(out/f.name, lambda dst, f=f: shutil.move(f, dst)); outputs[f.name] = n
+        except (CxrError, OSError) as e: row = dict(ok=False, error=str(e) if str(p) in str(e) else f"{p}: {e}")
+        except Exception as e: row = dict(ok=False, error=f"{p}: {type(e).__name__}: {e}")
+    rec = dict(file=str(p), stem=stem, rank=rank, outputs=outputs, wall_seconds=round(time.perf_counter() - t0, 4),
+               cpu_seconds=round(time.process_time() - c0, 4), **row)
+    atomic_write(out/f'{stem}{DONE}', json.dumps(jsonable(rec), indent=1))
+    return rec
+
+# %% ../nbs/00_core.ipynb #ba916cf0
+def run_films(files, # the films, in the same order in every process
+              work, # `work(path, folder, stem) -> dict`: compute one film, write its files into `folder`
+              out, # the output folder (made and marked by the caller, e.g. with `output_folder(..., resume=True)`)
+              rank:int=0, # this process
+              world:int=1, # number of processes
+              progress:bool=True, # rank 0 shows films finished by all processes
+             ) -> dict:
+    "Run `work` on this process's shard of `files`, skipping films already finished; counts of what it did."
+    out, files = Path(out), [Path(f) for f in files]
+    mine = shard(files, rank, world)
+    stems = [film_stem(p) for p in files]
+    todo = [(p, s) for p, s in zip(mine, shard(stems, rank, world)) if finished(out, s) is None]
+    n_done, t0 = len(files) - sum(finished(out, s) is None for s in stems), time.perf_counter()
+    if progress and rank == 0 and sys.stdout.isatty():
+        from fastprogress.fastprogress import progress_bar
+        bar = progress_bar(range(len(files)), leave=False)
+    else: bar = None
+    for i, (p, s) in enumerate(todo):
+        _one(work, p, out, s, rank)
+        if rank == 0 and (bar is not None or progress) and (i % 10 == 9 or i == len(todo) - 1):
+            k = sum(1 for s2 in stems if (out/f'{s2}{DONE}').exists())
+            if bar is not None: bar.update(k)
+            elif progress: print(f"{k} of {len(files)} films done", flush=True)
+    return dict(rank=rank, shard=len(mine), skipped=len(mine) - len(todo), ran=len(todo),
+                finished_before=n_done, seconds=round(time.perf_counter() - t0, 3))
+
+# %% ../nbs/00_core.ipynb #f7ac0ccd
+def merge_index(files, # all the films of the job
+                out, # the output folder
+                name:str='index.csv', # the index file, written atomically into `out`
+               ) -> pd.DataFrame:
+    "One table of every film's record; the films not finished are listed as such (`ok` False)."
+    out, rows = Path(out), []
+    for p in map(Path, files):
+        rec = finished(out, film_stem(p)) or dict(file=str(p), ok=False, error=f"{p}: not finished")
+        rec = dict(rec); outs = rec.pop('outputs', {}) or {}
+        rows.append(dict(rec, outputs=' '.join(sorted(outs))))
+    df = pd.DataFrame(rows)
+    atomic_write(out/name, df.to_csv(index=False))
+    bad = df[~df.ok.astype(bool)]
+    if len(bad): print(f"{len(bad)} of {len(df)} film(s) failed: " + '; '.join(bad.error.astype(str).head(5)) +
+                       (' ...' if len(bad) > 5 else '') + f" (all in {out/name})", file=sys.stderr)
+    return df
+
+# %% ../nbs/00_core.ipynb #34fc606c
+def join_output(o:Path # the folder rank 0 holds with `output_folder(..., resume=True)`
+               ):
+    "Let another process of the same launched job journal the files it writes into rank 0's resumable folder."
+    _RESUMING.setdefault(Path(o).absolute(), set())

@@ -11,102 +11,12 @@ from contextlib import ExitStack
 from pathlib import Path
 import pandas as pd
 from fastprogress.fastprogress import progress_bar
-from .core import CxrError, IMAGE_EXTS, jsonable, atomic_write, output_folder
+from .core import CxrError, IMAGE_EXTS, jsonable, atomic_write, output_folder, dist_env, run_films, merge_index, join_output, film_stem, shard
 from .data import load_xray, resize_xray
-from .train import dist_env, join_group
-import cxr_xai.core as _core
+from .train import join_group
 
 # %% auto #0
-__all__ = ['DONE', 'shard', 'film_stem', 'finished', 'run_films', 'merge_index', 'explain_work', 'explain_dataset']
-
-# %% ../nbs/10_scale.ipynb #a2c0129c
-def shard(items, # the films, in the same order in every process
-          rank:int, # this process
-          world:int, # number of processes
-         ) -> list:
-    "This process's share: every `world`-th item from `rank`, so each film goes to exactly one process, none padded."
-    if world < 1 or not 0 <= rank < world: raise CxrError(f"rank {rank} is not one of a world of {world} processes")
-    return list(items)[rank::world]
-
-# %% ../nbs/10_scale.ipynb #4b7ab66b
-def film_stem(path) -> str:
-    "The stem of one film's outputs: its file stem and a short hash of its absolute path."
-    p = Path(path)
-    return f"{p.stem}-{hashlib.sha1(os.fsencode(p.absolute())).hexdigest()[:8]}"
-
-# %% ../nbs/10_scale.ipynb #ba3582e8
-DONE = '.done.json'
-
-def finished(out, # the output folder
-             stem:str, # the film's `film_stem`
-            ) -> dict|None:
-    "The record of a film whose outputs are all complete, else None (never run, half-written, or changed since)."
-    out = Path(out)
-    try: rec = json.loads((out/f'{stem}{DONE}').read_text())
-    except (OSError, ValueError): return None
-    if not isinstance(rec, dict) or not isinstance(rec.get('outputs'), dict): return None
-    ok = all((out/f).is_file() and (out/f).stat().st_size == n for f, n in rec['outputs'].items())
-    return rec if ok else None
-
-# %% ../nbs/10_scale.ipynb #5ebc3ca0
-def _one(work, p, out, stem, rank):
-    "Run `work` on film `p` in a private folder, move its files into `out` atomically; the film's record."
-    t0, c0 = time.perf_counter(), time.process_time()
-    outputs, row = {}, {}
-    with tempfile.TemporaryDirectory(prefix='cxr_xai_film_') as tmp:
-        try:
-            row = dict(work(p, Path(tmp), stem) or {}, ok=True)
-            for f in sorted(Path(tmp).iterdir()):
-                n = f.stat().st_size
-                atomic_write(out/f.name, lambda dst, f=f: shutil.move(f, dst)); outputs[f.name] = n
-        except (CxrError, OSError) as e: row = dict(ok=False, error=str(e) if str(p) in str(e) else f"{p}: {e}")
-        except Exception as e: row = dict(ok=False, error=f"{p}: {type(e).__name__}: {e}")
-    rec = dict(file=str(p), stem=stem, rank=rank, outputs=outputs, wall_seconds=round(time.perf_counter() - t0, 4),
-               cpu_seconds=round(time.process_time() - c0, 4), **row)
-    atomic_write(out/f'{stem}{DONE}', json.dumps(jsonable(rec), indent=1))
-    return rec
-
-# %% ../nbs/10_scale.ipynb #ba916cf0
-def run_films(files, # the films, in the same order in every process
-              work, # `work(path, folder, stem) -> dict`: compute one film, write its files into `folder`
-              out, # the output folder (made and marked by the caller, e.g. with `output_folder(..., resume=True)`)
-              rank:int=0, # this process
-              world:int=1, # number of processes
-              progress:bool=True, # rank 0 shows films finished by all processes
-             ) -> dict:
-    "Run `work` on this process's shard of `files`, skipping films already finished; counts of what it did."
-    out, files = Path(out), [Path(f) for f in files]
-    mine = shard(files, rank, world)
-    stems = [film_stem(p) for p in files]
-    todo = [(p, s) for p, s in zip(mine, shard(stems, rank, world)) if finished(out, s) is None]
-    n_done, t0 = len(files) - sum(finished(out, s) is None for s in stems), time.perf_counter()
-    bar = progress_bar(range(len(files)), leave=False) if progress and rank == 0 and sys.stdout.isatty() else None
-    for i, (p, s) in enumerate(todo):
-        _one(work, p, out, s, rank)
-        if rank == 0 and (bar is not None or progress) and (i % 10 == 9 or i == len(todo) - 1):
-            k = sum(1 for s2 in stems if (out/f'{s2}{DONE}').exists())
-            if bar is not None: bar.update(k)
-            elif progress: print(f"{k} of {len(files)} films done", flush=True)
-    return dict(rank=rank, shard=len(mine), skipped=len(mine) - len(todo), ran=len(todo),
-                finished_before=n_done, seconds=round(time.perf_counter() - t0, 3))
-
-# %% ../nbs/10_scale.ipynb #f7ac0ccd
-def merge_index(files, # all the films of the job
-                out, # the output folder
-                name:str='index.csv', # the index file, written atomically into `out`
-               ) -> pd.DataFrame:
-    "One table of every film's record; the films not finished are listed as such (`ok` False)."
-    out, rows = Path(out), []
-    for p in map(Path, files):
-        rec = finished(out, film_stem(p)) or dict(file=str(p), ok=False, error=f"{p}: not finished")
-        rec = dict(rec); outs = rec.pop('outputs', {}) or {}
-        rows.append(dict(rec, outputs=' '.join(sorted(outs))))
-    df = pd.DataFrame(rows)
-    atomic_write(out/name, df.to_csv(index=False))
-    bad = df[~df.ok.astype(bool)]
-    if len(bad): print(f"{len(bad)} of {len(df)} film(s) failed: " + '; '.join(bad.error.astype(str).head(5)) +
-                       (' ...' if len(bad) > 5 else '') + f" (all in {out/name})", file=sys.stderr)
-    return df
+__all__ = ['explain_work', 'explain_dataset']
 
 # %% ../nbs/10_scale.ipynb #9a46cb61
 def explain_work(model, # pixel-space model: its `size` sets the resize
@@ -126,10 +36,6 @@ def explain_work(model, # pixel-space model: its `size` sets the resize
     return work
 
 # %% ../nbs/10_scale.ipynb #c91f3244
-def _join_output(o:Path):
-    "Let this (non-zero rank) process journal the files it writes into rank 0's resumable output folder."
-    _core._RESUMING.setdefault(o, set())
-
 def explain_dataset(model, # pixel-space model
                     files:list, # the films (paths), in the same order in every process
                     out, # the output folder
@@ -149,7 +55,7 @@ def explain_dataset(model, # pixel-space model
             except CxrError as e: err = str(e)
         err = join_group(err=err)['err']      # the others wait here until rank 0 holds the folder (or was refused)
         if err: raise CxrError(err)
-        if rank: _join_output(o)
+        if rank: join_output(o)
         if rank == 0 and world > len(files): print(f"{len(files)} film(s) for {world} processes: {world - len(files)} will be idle", file=sys.stderr)
         stats = run_films(files, explain_work(model, explainer, **kw), o, rank, world, progress)
         if world > 1: __import__('torch').distributed.barrier()

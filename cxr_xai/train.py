@@ -30,12 +30,12 @@ import cxr_xai
 from .data import CxrError, CLASSES, make_phantom, read_items, resplit, xray_dls, load_item
 from .data import report_skipped
 from .model import ARCHS, create_model, save_model, load_model, PixelModel, training_provenance
-from .core import output_folder, output_files, sigterm_as_exit
+from .core import output_folder, output_files, sigterm_as_exit, dist_env
 from .core import MAX_SIZE, MAX_SEED, check_arg
 
 # %% auto #0
 __all__ = ['MODEL_SUFFIXES', 'RECIPE_VERSION', 'class_weights', 'Sensitivity', 'Specificity', 'RocAuc', 'screening_metrics',
-           'StopOnNaN', 'check_dls', 'xray_learner', 'dist_env', 'join_group', 'distributed', 'plot_loss', 'fit_recipe',
+           'StopOnNaN', 'check_dls', 'xray_learner', 'join_group', 'distributed', 'plot_loss', 'fit_recipe',
            'check_train_args', 'train', 'train_cmd', 'cache_dir', 'phantom_model']
 
 # %% ../nbs/02_train.ipynb #64732ade
@@ -131,11 +131,6 @@ def xray_learner(dls, # DataLoaders from `xray_dls` (pixel-space batches, `.stat
     return learn
 
 # %% ../nbs/02_train.ipynb #5c8333a2
-def dist_env() -> tuple:
-    "(rank, world size) of this process as `torchrun` / `accelerate launch` set them; (0, 1) when run alone."
-    try: return int(os.environ.get('RANK', 0)), max(int(os.environ.get('WORLD_SIZE', 1)), 1)
-    except ValueError: raise CxrError(f"RANK={os.environ.get('RANK')!r} / WORLD_SIZE={os.environ.get('WORLD_SIZE')!r}: not integers") from None
-
 def join_group(**objs) -> dict:
     "Join the launcher's process group (NCCL on GPUs, gloo on CPUs); return `objs` as rank 0 has them."
     if dist_env()[1] <= 1: return objs
