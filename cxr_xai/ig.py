@@ -63,11 +63,11 @@ def auto_batch_size(n_examples, n_steps, hw, device='cpu'):
 def _check_steps(n_steps, method, tol, n0, max_steps, output):
     "True for n_steps='auto'; a `CxrError` for a bad step setting."
     if output not in OUTPUTS: raise CxrError(f"unknown output {output!r}: choose one of {', '.join(OUTPUTS)}")
-    if method is not None and method not in IG_METHODS:
-        raise CxrError(f"unknown integration method {method!r}: choose one of {', '.join(IG_METHODS)}")
+    if method is not None and method not in IG_METHODS + ('adaptive_trapezoid',):
+        raise CxrError(f"unknown integration method {method!r}: choose one of {', '.join(IG_METHODS)} (or 'auto' steps)")
     if n_steps == 'auto':
-        if method not in (None, 'riemann_trapezoid'):
-            raise CxrError(f"n_steps='auto' refines nested trapezoid grids; method={method!r} needs a number of steps")
+        if method not in (None, 'adaptive_trapezoid'):
+            raise CxrError(f"n_steps='auto' refines its own trapezoid grid; method={method!r} needs a number of steps")
         if not (isinstance(tol, (int, float)) and 0 < tol < 1): raise CxrError(f"tol must be in (0, 1), got {tol!r}")
         if not isinstance(n0, (int, np.integer)) or n0 < 1: raise CxrError(f"n0 must be an integer ≥ 1, got {n0!r}")
         if not isinstance(max_steps, (int, np.integer)) or max_steps < n0 + 1:
@@ -75,6 +75,7 @@ def _check_steps(n_steps, method, tol, n0, max_steps, output):
         return True
     if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 1:
         raise CxrError(f"n_steps must be an integer ≥ 1 or 'auto', got {n_steps!r}")
+    if method == 'adaptive_trapezoid': raise CxrError("method='adaptive_trapezoid' goes with n_steps='auto'")
     if (method or 'gausslegendre') != 'gausslegendre' and n_steps < 2:
         raise CxrError(f"n_steps must be ≥ 2 for {method}, got {n_steps}")
     return False
@@ -90,7 +91,8 @@ def _run_auto(head, x, b, t, n_steps, method, tol, n0, max_steps, ibs, nt_sample
     rs = [_ig_auto(head, xs, b, t, n0, tol, max_steps, ibs or 2**31) for xs in _noisy(x, nt_samples, nt_stdev, seed)]
     attr = torch.stack([r[0] for r in rs]).mean(0)
     delta = float(np.mean([r[1] for r in rs])); rel = float(np.max([r[2] for r in rs]))
-    return attr, delta, rel, int(np.max([r[3] for r in rs])), dict(path=sum(r[3] for r in rs), ends=0)
+    al = sorted(float(a) for a in rs[0][4])                           # where the (first) path was evaluated
+    return attr, delta, rel, int(np.max([r[3] for r in rs])), dict(path=sum(r[3] for r in rs), ends=0, alphas=al)
 
 def _run_captum(head, x, b, t, n_steps, method, tol, n0, max_steps, ibs, nt_samples, nt_stdev, seed, fx, fb):
     "IG with a fixed n_steps through captum (NoiseTunnel for SmoothGrad): map per baseline, delta, relative gap, points."
@@ -118,7 +120,7 @@ def integrated_gradients(model:nn.Module, # pixel-space model: N×1×H×W in [0,
                          method:str|None=None, # integration rule, one of `IG_METHODS` (default: gausslegendre; auto: trapezoid)
                          tol:float=0.01, # auto: stop when |delta| / |F(x) - F(x')| is below this
                          n0:int=4, # auto: intervals of the first, coarsest grid
-                         max_steps:int=513, # auto: at most this many path points, then warn
+                         max_steps:int=257, # auto: at most this many path points, then warn
                          internal_batch_size:int|str='auto', # path points per forward pass; 'auto' = `auto_batch_size`
                          nt_samples:int=0, # >0: SmoothGrad over IG with this many noisy copies
                          nt_stdev:float=0.1, # SmoothGrad noise, in pixel units
@@ -135,7 +137,7 @@ def integrated_gradients(model:nn.Module, # pixel-space model: N×1×H×W in [0,
     t0 = time.perf_counter()
     x = check_xray(model, xray)
     auto = _check_steps(n_steps, method, tol, n0, max_steps, output)
-    method = method or ('riemann_trapezoid' if auto else 'gausslegendre')
+    method = method or ('adaptive_trapezoid' if auto else 'gausslegendre')
     b = torch.from_numpy(make_baseline(x[0, 0].cpu().numpy(), baseline, sigma=sigma, noise=noise, refs=refs,
                                        k=k, seed=seed))[:, None].to(x)
     model.eval(); head = OutputHead(model, output)
@@ -154,7 +156,7 @@ def integrated_gradients(model:nn.Module, # pixel-space model: N×1×H×W in [0,
                       f"raise n_steps for a map that adds up", stacklevel=2)
     params = dict(baseline=baseline if isinstance(baseline, str) else 'array', n_steps=n_steps, method=method,
                   internal_batch_size=ibs, output=output, nt_samples=nt_samples, seed=seed, F_x=fx, F_baseline=fb)
-    if auto: params.update(tol=tol, n0=n0, max_steps=max_steps)
+    if auto: params.update(tol=tol, n0=n0, max_steps=max_steps, alphas=cost['alphas'])
     if params['baseline'] == 'blur': params['sigma'] = x.shape[-2] / 20 if sigma is None else sigma
     if params['baseline'] == 'gaussian': params['noise'] = noise
     if params['baseline'] == 'distribution': params['k'] = n
@@ -170,31 +172,34 @@ register_method('ig', integrated_gradients, "Integrated Gradients: gradients sum
 
 # %% ../nbs/05_ig.ipynb #474cb669
 def _path_grads(head, x, b, t, alphas, bs):
-    "Sum over `alphas` of the gradients of `head`'s `t` output at b + α(x − b) (per baseline), and the outputs."
-    n, g, out = len(b), torch.zeros_like(b), []
-    pts = torch.as_tensor(alphas, dtype=x.dtype, device=x.device)
-    for i in range(0, len(pts), max(1, bs // n)):
-        a = pts[i:i + max(1, bs // n)].view(-1, 1, 1, 1, 1)
+    "Gradients (A×n×1×H×W) and outputs (A×n) of `head`'s `t` output at b + α(x − b), per α and baseline."
+    n, gs, fs = len(b), [], []
+    pts = torch.as_tensor(np.asarray(alphas), dtype=x.dtype, device=x.device); per = max(1, bs // n)
+    for i in range(0, len(pts), per):
+        a = pts[i:i + per].view(-1, 1, 1, 1, 1)
         p = (b + a * (x - b)).reshape(-1, *x.shape[1:]).requires_grad_(True)     # (A·n)×1×H×W
         f = head(p)[:, t]
-        g += torch.autograd.grad(f.sum(), p)[0].view(len(a), n, *x.shape[1:]).sum(0)
-        out.append(f.detach().view(len(a), n))
-    return g, torch.cat(out)
+        gs.append(torch.autograd.grad(f.sum(), p)[0].view(len(a), n, *x.shape[1:])); fs.append(f.detach().view(len(a), n))
+    return torch.cat(gs), torch.cat(fs)
 
-def _ig_auto(head, x, b, t, n0, tol, max_steps, bs):
-    "Trapezoid IG on nested grids of n0, 2·n0, ... intervals until the completeness gap < `tol`; every point reused."
-    g_end, f = _path_grads(head, x, b, t, [0., 1.], bs)           # the two ends: F(baseline) and F(x)
-    fb, fx = f[0], f[1]                                             # per baseline
-    g_int, _ = _path_grads(head, x, b, t, np.arange(1, n0) / n0, bs)
-    n, pts = n0, n0 + 1
+def _ig_auto(head, x, b, t, n0, tol, max_steps, bs, theta=0.5):
+    "Trapezoid IG on a grid refined where dF/dα changes most, until the completeness gap < `tol`; every point kept."
+    al = np.linspace(0, 1, n0 + 1); G, F = _path_grads(head, x, b, t, al, bs)
+    dF = (F[-1] - F[0]).mean().item()                                 # F(x) - F(x'), averaged over baselines
     while True:
-        attr = (x - b) * (g_end / 2 + g_int) / n                     # the trapezoid rule on n intervals
-        delta = attr.sum((1, 2, 3)).mean().item() - (fx - fb).mean().item()
-        gap = abs((fx - fb).mean().item())
-        rel = abs(delta) / gap if gap > 1e-6 else (0. if abs(delta) < 1e-6 else float('inf'))
-        if rel < tol or pts + n > max_steps: return attr, delta, rel, pts, fx.mean().item(), fb.mean().item()
-        g_int += _path_grads(head, x, b, t, (2 * np.arange(n) + 1) / (2 * n), bs)[0]   # the new midpoints only
-        n, pts = 2 * n, pts + n
+        o = np.argsort(al); h = np.diff(al[o]); w = np.zeros(len(al))
+        w[o[:-1]] += h / 2; w[o[1:]] += h / 2                           # trapezoid weights on the sorted points
+        attr = (x - b) * torch.einsum('a,anchw->nchw', torch.as_tensor(w, dtype=G.dtype, device=G.device), G)
+        delta = attr.sum((1, 2, 3)).mean().item() - dF
+        rel = abs(delta) / abs(dF) if abs(dF) > 1e-6 else (0. if abs(delta) < 1e-6 else float('inf'))
+        room = max_steps - len(al)
+        if rel < tol or room <= 0: return attr, delta, rel, len(al), al
+        f = ((x - b) * G).sum((2, 3, 4)).mean(1).cpu().numpy()[o]       # dF/dα at each point, in path order
+        e = h * np.abs(np.diff(f))                                      # how much the integrand moves per interval
+        pick = np.flatnonzero(e >= theta * e.max())[:room] if e.max() > 0 else np.argsort(-h)[:room]
+        new = (al[o][pick] + al[o][pick + 1]) / 2
+        g, fo = _path_grads(head, x, b, t, new, bs)
+        al, G = np.concatenate([al, new]), torch.cat([G, g])
 
 # %% ../nbs/05_ig.ipynb #d97e14f7
 class IGWidget:
