@@ -1,4 +1,4 @@
-"""The light base every module shares: the one user-facing error, class names, image extensions and the JSON converter. It imports neither torch nor fastai, so the command's help and its error paths answer at once.
+"""The light base every module shares: the one user-facing error, class names, image extensions and the JSON converter, and the output folders that never lose a user's data. It imports neither torch nor fastai, so the command's help and its error paths answer at once.
 
 Docs: https://cxr-xai.github.io/cxr_xai/core.html.md"""
 
@@ -6,11 +6,14 @@ Docs: https://cxr-xai.github.io/cxr_xai/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #01d92818
 from __future__ import annotations
-import math
+import json, math, os, shutil, signal, socket, sys, threading, uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CLASSES', 'IMAGE_EXTS', 'CxrError', 'jsonable']
+__all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'CxrError', 'jsonable', 'check_out_path', 'read_marker', 'output_lock',
+           'atomic_write', 'sigterm_as_exit', 'check_output', 'output_folder', 'output_files']
 
 # %% ../nbs/00_core.ipynb #7056fb67
 class CxrError(ValueError):
@@ -31,3 +34,273 @@ def jsonable(o):
     if hasattr(o, 'shape') and hasattr(o, 'item'):   # numpy array/scalar or torch tensor
         return jsonable(o.item()) if len(o.shape) == 0 else f"array{tuple(o.shape)}"
     return repr(o)
+
+# %% ../nbs/00_core.ipynb #02030d4a
+def check_out_path(out, # the output path the user asked for
+                   protect=(), # paths that must not hold, or be inside, the output (the input data)
+                  ) -> Path:
+    "`out` as an absolute path, refused when it is `/`, home, the working folder, one of their ancestors, or overlaps `protect`."
+    o = Path(out).expanduser().resolve()
+    home = Path.home().resolve()
+    try: cwd = Path.cwd().resolve()
+    except OSError: cwd = None
+    why = ('the root folder' if o == Path(o.anchor) else 'your home folder' if o == home
+           else 'a folder above your home folder' if home.is_relative_to(o) else 'the working folder' if o == cwd
+           else 'a folder above the working folder' if cwd is not None and cwd.is_relative_to(o) else None)
+    if why: raise CxrError(f"{out}: is {why}; cxr_xai writes only into a folder of its own: name a new one, e.g. {Path(out)/'cxr_xai_out'}")
+    for p in protect:
+        if p is None: continue
+        q = Path(p).expanduser().resolve()
+        if o == q or o.is_relative_to(q):
+            raise CxrError(f"{out}: is inside the input data {p}; its files would be read as data next time: write somewhere else")
+        if q.is_relative_to(o): raise CxrError(f"{out}: holds the input data {p}; write somewhere else")
+    return o
+
+# %% ../nbs/00_core.ipynb #11895830
+MARKER = '.cxr_xai.json'   # the file that makes a folder ours: run id, kind, version, files written
+_JOURNAL = '.cxr_xai.files'  # per-film jobs append each file they finish here, so a killed run still knows them
+
+def _now() -> str: return datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M:%S UTC')
+
+def _entries(root:Path) -> list:
+    "Relative paths (posix) of every file and link under `root`; links are listed, never followed."
+    found = []
+    for d, dirs, files in os.walk(root):   # plain strings: a demo folder holds thousands of files
+        rel = os.path.relpath(d, root)
+        pre = '' if rel == '.' else rel.replace(os.sep, '/') + '/'
+        found += [pre + f for f in files] + [pre + s for s in dirs if os.path.islink(os.path.join(d, s))]
+    return sorted(found)
+
+def read_marker(folder # a folder that may hold `MARKER`
+               ) -> dict|None:
+    "The marker of a folder `cxr_xai` wrote (with the files it lists), or None when the folder is not ours."
+    try: m = json.loads((Path(folder)/MARKER).read_text())
+    except (OSError, ValueError): return None
+    if not (isinstance(m, dict) and isinstance(m.get('run'), str) and isinstance(m.get('kind'), str) and isinstance(m.get('files'), list)): return None
+    try: m['files'] = sorted(set(m['files']) | set((Path(folder)/_JOURNAL).read_text().split('\n')) - {''})
+    except OSError: pass
+    return m
+
+# %% ../nbs/00_core.ipynb #2cb435bc
+@contextmanager
+def output_lock(o:Path # the (absolute) output path to lock
+               ):
+    "Hold the lock of output `o` (a hidden file beside it), or refuse at once, naming the run that holds it."
+    import fcntl   # POSIX; the kernel drops the lock when its process dies, so a killed run never leaves a stale lock
+    lp = o.parent/f'.{o.name}.cxr_xai.lock'
+    while True:
+        fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try: who = json.loads(os.read(fd, 4096) or b'{}')
+            except ValueError: who = {}
+            os.close(fd)
+            raise CxrError(f"{o}: another cxr_xai run is writing here (pid {who.get('pid', '?')} on {who.get('host', '?')}, "
+                           f"started {who.get('started', '?')}); wait for it to end or choose another folder") from None
+        try: same = os.stat(lp).st_ino == os.fstat(fd).st_ino   # not unlinked by a run that just finished
+        except FileNotFoundError: same = False
+        if same: break
+        os.close(fd)
+    os.ftruncate(fd, 0); os.write(fd, json.dumps(dict(pid=os.getpid(), host=socket.gethostname(), started=_now())).encode())
+    try: yield lp
+    finally:
+        try: os.unlink(lp)
+        finally: os.close(fd)
+
+# %% ../nbs/00_core.ipynb #485d32d8
+_RESUMING = {}   # folder -> files a user put there, for the per-film jobs running in this process
+
+def atomic_write(path, # the file to write
+                 data, # bytes, text (UTF-8), or a function that writes the file at the path it is given
+                ) -> Path:
+    "Write `path` all at once: a reader (or a run stopped half-way) sees the old file or the new one, never a torn one."
+    p = Path(path)
+    root = next((r for r in _RESUMING if p.absolute().is_relative_to(r)), None)
+    rel = p.absolute().relative_to(root).as_posix() if root else None
+    if root and rel in _RESUMING[root]: raise CxrError(f"{p}: a file cxr_xai did not write is in the way; move it and run again")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f'.{p.stem}.{uuid.uuid4().hex[:8]}.tmp{p.suffix}')
+    try:
+        if callable(data): data(tmp)
+        elif isinstance(data, str): tmp.write_text(data, encoding='utf-8')
+        else: tmp.write_bytes(bytes(data))
+        os.replace(tmp, p)
+    except BaseException:
+        tmp.unlink(missing_ok=True); raise
+    if root:
+        with open(root/_JOURNAL, 'a', encoding='utf-8') as f: f.write(rel + '\n')
+    return p
+
+# %% ../nbs/00_core.ipynb #04ccf177
+@contextmanager
+def sigterm_as_exit():
+    "Turn SIGTERM into SystemExit(143) while inside, so `finally` blocks clean up (main thread, default handler only)."
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield; return
+    def _raise(signum, frame): raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, _raise)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+def _marker(run, kind, files, kept=(), info=None, created=None) -> str:
+    return json.dumps(dict(run=run, kind=kind, cxr_xai=getattr(sys.modules.get('cxr_xai'), '__version__', 'unknown'),
+                           created=created or _now(), updated=_now(), host=socket.gethostname(),
+                           files=sorted(files), kept=sorted(kept), info=info), indent=1)
+
+def _keep_name(p:Path) -> Path:
+    "A free name for a user's file whose place a new run's file took: `x.png.kept`, `x.png.kept2`, ..."
+    for i in range(1, 10_000):
+        q = p.with_name(p.name + ('.kept' if i == 1 else f'.kept{i}'))
+        if not q.exists() and not q.is_symlink(): return q
+    raise CxrError(f"{p}: no free name to keep it under")
+
+# %% ../nbs/00_core.ipynb #422b4e1e
+def _swap(tmp:Path, o:Path, old:dict|None, user:list, run:str) -> list:
+    "Put the finished `tmp` at `o`; delete only the files `old` lists; carry the `user`'s files over: [(was, now)]."
+    if not o.exists(): os.replace(tmp, o); return []
+    if old is None: o.rmdir(); os.replace(tmp, o); return []     # an empty folder (checked before the run)
+    bak = o.parent/f'.{o.name}.cxr_xai-{run}.old'
+    os.replace(o, bak)
+    try: os.replace(tmp, o)
+    except BaseException: os.replace(bak, o); raise
+    kept = []
+    for rel in user:                                             # the user's files move into the new folder
+        dst = o/rel
+        if dst.exists() or dst.is_symlink(): dst = _keep_name(dst)
+        dst.parent.mkdir(parents=True, exist_ok=True); os.replace(bak/rel, dst)
+        kept.append((rel, dst.relative_to(o).as_posix()))
+    ours = set(old['files']) | {MARKER, _JOURNAL}
+    parents = set()
+    for rel in ours:
+        p = os.path.join(bak, rel)
+        if os.path.islink(p) or os.path.isfile(p): os.unlink(p)
+        while rel: rel = os.path.dirname(rel); parents.add(rel or '.')
+    for d, _, _ in sorted(os.walk(bak), key=lambda t: -t[0].count(os.sep)):   # deepest first
+        rel = Path(d).relative_to(bak).as_posix()
+        if rel not in parents: (o/rel).mkdir(parents=True, exist_ok=True)    # a folder the user made stays
+        try: os.rmdir(d)
+        except OSError: pass
+    if bak.exists(): print(f"{o}: the earlier run's folder could not be emptied; what is left is in {bak}", file=sys.stderr)
+    return kept
+
+# %% ../nbs/00_core.ipynb #9eb1f432
+def _resume(o:Path, kind:str, old:dict|None, user:list, info):
+    "Per-film jobs: write in `o` itself; files finished are journalled; the marker is brought up to date at the end."
+    o.mkdir(exist_ok=True)
+    run, created = (old['run'], old.get('created')) if old else (uuid.uuid4().hex[:12], None)
+    files = set(old['files']) if old else set()
+    atomic_write(o/MARKER, _marker(run, kind, files, user, jsonable(info), created))
+    _RESUMING[o] = set(user)
+    try: yield o
+    finally:
+        del _RESUMING[o]
+        m = read_marker(o)
+        atomic_write(o/MARKER, _marker(run, kind, m['files'] if m else files, user, jsonable(info), created))
+        (o/_JOURNAL).unlink(missing_ok=True)
+
+def _drop(o:Path, old:dict):
+    "Delete the files an earlier run listed in `o` (and folders they leave empty); nothing else."
+    for rel in set(old['files']) | {MARKER, _JOURNAL}:
+        p = o/rel
+        if p.is_symlink() or p.is_file(): p.unlink()
+        for d in Path(rel).parents:
+            if str(d) != '.' and (o/d).is_dir() and not any((o/d).iterdir()): (o/d).rmdir()
+
+# %% ../nbs/00_core.ipynb #2e65c0a3
+def check_output(out, # the folder to write
+                 kind:str, # what writes it (see `output_folder`)
+                 force:bool=False, # replace an earlier run of the same kind
+                 resume:bool=False, # a per-film job that continues an earlier run
+                 protect=(), # the input data
+                 info:dict|None=None, # settings a resumed run must share with the earlier one
+                ) -> tuple: # (absolute folder, the earlier run's marker or None, files a user added)
+    "Every refusal of `output_folder`, in one sentence, without writing anything but the parent folder."
+    o = check_out_path(out, protect)
+    if o.exists() and not o.is_dir(): raise CxrError(f"{out}: exists and is not a folder")
+    try: o.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise CxrError(f"{o.parent}: cannot make the output's parent folder ({e.strerror})") from None
+    if not os.access(o.parent, os.W_OK | os.X_OK): raise CxrError(f"{o.parent}: no permission to write here")
+    old = read_marker(o) if o.is_dir() else None
+    if old is None and o.is_dir() and any(o.iterdir()):     # not ours: refused at once, without walking it
+        raise CxrError(f"{out}: folder is not empty and cxr_xai did not write it (no {MARKER}); it is never replaced, "
+                       f"even with --force: choose a new or empty folder")
+    if old and old['kind'] != kind:
+        raise CxrError(f"{out}: holds the output of `cxr-xai {old['kind']}`, not of {kind}; choose another folder")
+    if old and resume and not force and info is not None and old.get('info') is not None and jsonable(info) != old['info']:
+        raise CxrError(f"{out}: an earlier run with other settings wrote it ({old['info']}); use the same settings "
+                       f"to resume, --force to start again, or another folder")
+    if old and not resume and not force:
+        raise CxrError(f"{out}: holds an earlier {kind} run ({old.get('created', '?')}); pass --force to replace "
+                       f"the {len(old['files'])} files it wrote (files you added are kept), or choose another folder")
+    ours = set(old['files']) | {MARKER, _JOURNAL} if old else set()
+    return o, old, [p for p in _entries(o) if p not in ours] if old else []
+
+# %% ../nbs/00_core.ipynb #63793999
+@contextmanager
+def output_folder(out, # the folder to write (made if missing)
+                  kind:str, # what writes it: 'synth', 'train', 'evaluate', 'demo' (whole runs), 'explain', 'trust' (per film)
+                  force:bool=False, # replace an earlier run of the same kind (only the files it wrote are deleted)
+                  resume:bool=False, # per-film jobs: write into the marked folder, keeping what an earlier run finished
+                  protect=(), # the input data: `out` may neither be inside it nor hold it
+                  info:dict|None=None, # settings recorded in the marker; a resumed run must have the same
+                 ):
+    "Yield the folder to write `out` into, so that a run never destroys anything `cxr_xai` did not write."
+    o = check_output(out, kind, force, resume, protect, info)[0]               # fail early, before taking the lock
+    with output_lock(o), sigterm_as_exit():
+        o, old, user = check_output(out, kind, force, resume, protect, info)   # again, now that no one else writes
+        if resume:
+            if old and force: _drop(o, old)                       # start again: only our files go, the user's stay
+            yield from _resume(o, kind, None if force else old, user, info)
+            return
+        run = uuid.uuid4().hex[:12]
+        tmp = o.parent/f'.{o.name}.cxr_xai-{run}.tmp'             # one per run: two runs never share it
+        tmp.mkdir()
+        try:
+            yield tmp
+            files = [f for f in _entries(tmp) if f != MARKER]
+            atomic_write(tmp/MARKER, _marker(run, kind, files, user, jsonable(info)))
+            kept = _swap(tmp, o, old, user, run)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True); raise
+        if kept:
+            atomic_write(o/MARKER, _marker(run, kind, files, [b for a, b in kept], jsonable(info)))
+            said = [a if a == b else f'{a} (now {b}: the new run writes {a})' for a, b in kept]
+            print(f"{out}: kept {len(kept)} file(s) cxr_xai did not write: {', '.join(said[:5])}{' ...' if len(said) > 5 else ''}",
+                  file=sys.stderr)
+
+# %% ../nbs/00_core.ipynb #9138fcb1
+@contextmanager
+def output_files(out, # the main file (e.g. `model.safetensors`); its companions sit beside it
+                 kind:str, # what writes them, e.g. 'train'
+                 names:list, # the file names the run writes beside `out` (the main one included)
+                 force:bool=False, # replace files an earlier run of the same kind wrote
+                 protect=(), # the input data: `out` may not be inside it
+                ):
+    "Yield a temporary folder to write `names` into; at the end they replace earlier ones beside `out`, if `cxr_xai` wrote those."
+    o = Path(out).expanduser().resolve()
+    for p in protect:
+        q = Path(p).expanduser().resolve() if p is not None else None
+        if q is not None and (o == q or o.is_relative_to(q)):
+            raise CxrError(f"{out}: is inside the input data {p}; it would be read as data next time: write somewhere else")
+    folder, mpath = o.parent, o.parent/f'.{o.name}{MARKER}'
+    try: folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise CxrError(f"{folder}: cannot make the output folder ({e.strerror})") from None
+    with output_lock(o), sigterm_as_exit():
+        try: old = json.loads(mpath.read_text())
+        except (OSError, ValueError): old = {}
+        listed = set(old.get('files', [])) if old.get('kind') == kind else set()
+        there = [n for n in names if (folder/n).exists() or (folder/n).is_symlink()]
+        if (folder/o.name).is_dir(): raise CxrError(f"{out}: is a folder; give a new file name, or the folder without a file name")
+        foreign = [n for n in there if n not in listed]
+        if foreign: raise CxrError(f"{folder/foreign[0]}: exists and cxr_xai did not write it; it is never overwritten, "
+                                   f"even with --force: choose another name")
+        if there and not force: raise CxrError(f"{folder/there[0]}: an earlier {kind} run wrote it; pass --force to replace it")
+        run = uuid.uuid4().hex[:12]
+        tmp = folder/f'.{o.name}.cxr_xai-{run}.tmp'; tmp.mkdir()
+        try:
+            yield tmp
+            done = [n for n in names if (tmp/n).exists()]
+            for n in sorted(listed, key=lambda n: n != o.name): (folder/n).unlink(missing_ok=True)  # the old main file first
+            for n in sorted(done, key=lambda n: n == o.name): os.replace(tmp/n, folder/n)   # the new main file last
+            atomic_write(mpath, _marker(run, kind, done))
+        finally: shutil.rmtree(tmp, ignore_errors=True)

@@ -30,6 +30,7 @@ __all__ = ['load_xray', 'save_dicom', 'patient_id', 'synth_xray', 'show_xrays', 
 
 # %% ../nbs/00_data.ipynb #d4da6238
 from .core import CxrError, CLASSES, IMAGE_EXTS, jsonable   # the light base (see `core`): re-exported here
+from .core import output_folder   # every command that writes goes through it (see `core`)
 
 # %% ../nbs/00_data.ipynb #5efe6652
 def _window(v, ds):
@@ -293,17 +294,6 @@ def show_xrays(xrays, # x-rays (H×W arrays) or a single one
     return axs
 
 # %% ../nbs/00_data.ipynb #4825a3ae
-_PHANTOM_DIRS = ('train', 'val', 'test', 'masks')
-_PHANTOM_FILES = ('manifest.csv', 'phantom.json', 'phantom.npz')
-
-def _clear_phantom(out):
-    "Make `out` ready for a phantom: refuse a non-empty folder that is not a phantom, else clear ours."
-    if not out.exists(): return
-    if not out.is_dir(): raise CxrError(f"{out}: exists and is not a folder")
-    other = [p.name for p in out.iterdir() if p.name not in _PHANTOM_DIRS + _PHANTOM_FILES]
-    if other: raise CxrError(f"{out}: folder is not empty and not a phantom ({', '.join(sorted(other)[:3])}...); choose another")
-    for p in out.iterdir(): shutil.rmtree(p) if p.is_dir() else p.unlink()
-
 def _phantom_patients(rng, n, pneumonia_frac, splits):
     "Plan patients: (label, name stem maker, n films, split) with all films of a patient in one split."
     plan = []
@@ -321,24 +311,8 @@ def _phantom_patients(rng, n, pneumonia_frac, splits):
             plan.append((label, counts[i], split)); cum += counts[i]
     return plan
 
-def make_phantom(out, # folder to write (created; an earlier phantom there is replaced)
-                 n:int=400, # number of films
-                 size:int=224, # pixels per side
-                 seed:int=0, # one seed for everything
-                 shortcut:float|tuple=0.0, # P(marker | PNEUMONIA), or (P(marker | NORMAL), P(marker | PNEUMONIA))
-                 difficulty:float=0.5, # lesion size, contrast and count, see `synth_xray`
-                 pneumonia_frac:float=0.5, # share of PNEUMONIA films (Kaggle train: 0.74)
-                 splits:tuple=(0.76, 0.04, 0.2), # share of films in train, val, test
-                 fmt:str='jpeg', # 'jpeg' (as Kaggle) or 'png' (lossless)
-                 npz:bool=False, # also write `phantom.npz` in the MedMNIST schema
-                 progress:bool=False # show a progress bar
-                ) -> Path:
-    "Write a Kermany-style phantom dataset with lesion masks and `manifest.csv`; return `out`."
-    out = Path(out)
-    if n < 2: raise CxrError(f"make_phantom: n={n} is too small (need at least one film per class)")
-    if fmt not in ('jpeg', 'png'): raise CxrError(f"make_phantom: fmt must be 'jpeg' or 'png', not {fmt!r}")
-    p_norm, p_pneu = (0.0, float(shortcut)) if np.isscalar(shortcut) else map(float, shortcut)
-    _clear_phantom(out)
+def _draw_phantom(out, n, size, seed, p_norm, p_pneu, difficulty, pneumonia_frac, splits, fmt, npz, progress):
+    "Draw the phantom into the (new, empty) folder `out`."
     t0, c0 = time.perf_counter(), time.process_time()
     rng = np.random.default_rng(seed)
     plan = _phantom_patients(rng, n, pneumonia_frac, splits)
@@ -375,6 +349,30 @@ def make_phantom(out, # folder to write (created; an earlier phantom there is re
                 images_per_cpu_second=round(len(manifest) / max(cpu, 1e-9), 1))
     (out/'phantom.json').write_text(json.dumps(info, indent=1))
     if npz: write_npz(read_items(out), out/'phantom.npz')
+    return out
+
+
+# %% ../nbs/00_data.ipynb #def931e3
+def make_phantom(out, # folder to write: new, empty, or an earlier phantom's (with `force`)
+                 n:int=400, # number of films
+                 size:int=224, # pixels per side
+                 seed:int=0, # one seed for everything
+                 shortcut:float|tuple=0.0, # P(marker | PNEUMONIA), or (P(marker | NORMAL), P(marker | PNEUMONIA))
+                 difficulty:float=0.5, # lesion size, contrast and count, see `synth_xray`
+                 pneumonia_frac:float=0.5, # share of PNEUMONIA films (Kaggle train: 0.74)
+                 splits:tuple=(0.76, 0.04, 0.2), # share of films in train, val, test
+                 fmt:str='jpeg', # 'jpeg' (as Kaggle) or 'png' (lossless)
+                 npz:bool=False, # also write `phantom.npz` in the MedMNIST schema
+                 progress:bool=False, # show a progress bar
+                 force:bool=False, # replace a phantom an earlier `make_phantom` wrote there (only its files)
+                ) -> Path:
+    "Write a Kermany-style phantom dataset with lesion masks and `manifest.csv`; return `out`."
+    out = Path(out)
+    if n < 2: raise CxrError(f"make_phantom: n={n} is too small (need at least one film per class)")
+    if fmt not in ('jpeg', 'png'): raise CxrError(f"make_phantom: fmt must be 'jpeg' or 'png', not {fmt!r}")
+    p_norm, p_pneu = (0.0, float(shortcut)) if np.isscalar(shortcut) else map(float, shortcut)
+    with output_folder(out, 'synth', force=force) as d:     # never into a folder we did not write
+        _draw_phantom(d, n, size, seed, p_norm, p_pneu, difficulty, pneumonia_frac, splits, fmt, npz, progress)
     return out
 
 # %% ../nbs/00_data.ipynb #88757b26
@@ -750,12 +748,13 @@ def synth_cmd(out:Annotated[str, _POSITIONAL], # folder to write the phantom int
               difficulty:float=0.5, # 0 easy (large dense lesions) to 1 hard (small faint)
               pneumonia_frac:float=0.5, # share of PNEUMONIA films
               fmt:str='jpeg', # jpeg or png
-              npz:store_true=False # also write phantom.npz (MedMNIST schema)
+              npz:store_true=False, # also write phantom.npz (MedMNIST schema)
+              force:store_true=False, # replace a phantom an earlier synth wrote in OUT (only its files)
              ):
     "Draw a synthetic chest X-ray dataset (Kermany-style folders, masks, manifest.csv, phantom.json)."
     print(f"drawing {n} phantom films of {size} px into {out} ...", flush=True)
     path = make_phantom(out, n=n, size=size, seed=seed, shortcut=(shortcut_normal, shortcut), difficulty=difficulty,
-                        pneumonia_frac=pneumonia_frac, fmt=fmt, npz=npz, progress=True)
+                        pneumonia_frac=pneumonia_frac, fmt=fmt, npz=npz, progress=True, force=force)
     info = json.loads((path/'phantom.json').read_text())
     print(f"wrote {info['n']} films in {info['seconds']} s ({info['images_per_second']} images/s): "
           f"{path/'manifest.csv'}, {path/'phantom.json'}")

@@ -23,6 +23,7 @@ from .train import train
 from .evaluate import evaluate, save_evaluation, summary_table
 from .ig import integrated_gradients, mask_share
 from .limexp import lime_explain
+from .core import output_folder, check_output
 
 # %% auto #0
 __all__ = ['DEMO_PRESETS', 'check_out', 'pick_cases', 'explanation_grid', 'write_report', 'demo', 'demo_cmd']
@@ -34,26 +35,12 @@ DEMO_PRESETS = {
 }
 
 # %% ../nbs/11_demo.ipynb #cf72a930
-def _is_demo_folder(d:Path) -> bool:
-    "Did an earlier `demo` write `d`? (its metrics.json says the data was synthetic)"
-    try: return json.loads((Path(d)/'metrics.json').read_text()).get('synthetic') is True
-    except (OSError, ValueError): return False
-
 def check_out(out:Path, # the output folder the user asked for
-              force:bool=False, # replace an existing non-empty folder
+              force:bool=False, # replace an earlier demo's folder (only the files it wrote)
              ) -> Path:
-    "Refuse a non-empty `out` unless `force`; fail early, in one sentence, when it cannot be written."
-    out = Path(out).expanduser()
-    if out.exists() and not out.is_dir(): raise CxrError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()):
-        if not force: raise CxrError(f"{out}: folder exists and is not empty; choose another --out or pass --force to replace it")
-        if not _is_demo_folder(out):
-            raise CxrError(f"{out}: --force only replaces a folder an earlier demo wrote (with its metrics.json), and this is not one")
-    parent = out.absolute().parent
-    try: parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise CxrError(f"{parent}: cannot create the output folder ({e.strerror})") from None
-    if not os.access(parent, os.W_OK | os.X_OK): raise CxrError(f"{parent}: no permission to write here")
-    return out
+    "Refuse, in one sentence and before any work, an `out` the demo may not write; return it."
+    check_output(out, 'demo', force=force)   # every check `demo` makes before it starts, writing nothing
+    return Path(out)
 
 # %% ../nbs/11_demo.ipynb #b4e1b4bf
 def pick_cases(preds:pd.DataFrame, # test predictions: `source`, `label`, `prob` (of PNEUMONIA), `mask`
@@ -190,8 +177,8 @@ def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work
         x = load_item(c.source)
         if x.shape != (model.size, model.size): x = resize_xray(x, model.size)
         m = load_mask(c['mask']) if isinstance(c['mask'], str) and c['mask'] else None
-        ig = integrated_gradients(model, x, target=1, n_steps=cfg['ig_steps'], source=c.source)
-        li = lime_explain(model, x, target=1, num_samples=cfg['lime_samples'], n_segments=cfg['lime_segments'], seed=seed, source=c.source)
+        ig = integrated_gradients(model, x, target=1, n_steps=cfg['ig_steps'], source=os.path.relpath(c.source, work))
+        li = lime_explain(model, x, target=1, num_samples=cfg['lime_samples'], n_segments=cfg['lime_segments'], seed=seed, source=os.path.relpath(c.source, work))
         stem = Path(c.source).stem
         for e in (ig, li): e.save(work/'explanations', stem, mask=m)
         title = f"{Path(c.source).name}\n{CLASSES[c.label]}, p(PNEUMONIA) = {c.prob:.2f} ({c.case})"
@@ -209,7 +196,7 @@ def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work
 # %% ../nbs/11_demo.ipynb #af83a741
 def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists and is not empty, unless `force`)
          quick:bool=False, # the short preset (smaller images, fewer films and epochs)
-         force:bool=False, # replace an existing `out`
+         force:bool=False, # replace an earlier demo's `out` (only the files it wrote; yours are kept)
          seed:int=0, # one seed for the phantom, the split, training and the explainers
          verbose:bool=True, # print progress
          **overrides, # change preset values (n, size, epochs, bs, lr, ig_steps, lime_samples, lime_segments, n_boot, n_explain)
@@ -219,57 +206,52 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
     unknown = set(overrides) - set(DEMO_PRESETS[preset]) - {'n_explain'}
     if unknown: raise CxrError(f"unknown demo setting(s) {sorted(unknown)}: choose from {sorted(DEMO_PRESETS[preset]) + ['n_explain']}")
     cfg = {**DEMO_PRESETS[preset], **overrides}
-    out = check_out(out, force)
-    work = out.absolute().parent/f'.{out.name}.partial'
-    if work.exists(): shutil.rmtree(work)
-    work.mkdir(parents=True)
     secs, t0 = {}, time.perf_counter()
     res = dict(synthetic=True, note='all results are on the synthetic phantom, not on real chest X-rays',
                preset=preset, config=cfg, seed=seed, started=datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
                machine=f'{platform.machine()}, {os.cpu_count()} CPU cores' + (', CUDA' if torch.cuda.is_available() else ', no GPU'))
-    try:
-        with _step('data', secs, verbose):
-            make_phantom(work/'data', n=cfg['n'], size=cfg['size'], seed=seed)
-            items = resplit(read_items(work/'data'), seed=seed)
-            rep = audit(items, verbose=False)
-            audit_text = format_audit(rep)
-            if verbose: print(audit_text)
-            res['data'] = dict(n=rep['n'], patients=rep['patients'], counts=rep['counts'],
-                               duplicates=len(rep['duplicates']), unreadable=len(rep['unreadable']),
-                               cross_split_patients=len(rep['cross_split_patients']))
-            sel = items[items.split == 'train'].groupby('label').head(4).sort_values('label')
-            show_xrays([load_item(s) for s in sel.source], masks=[load_mask(m) if m else None for m in sel['mask']],
-                       titles=[CLASSES[l] for l in sel.label], ncols=8, size=2.0)
-            plt.savefig(work/'data.png', dpi=90, bbox_inches='tight'); plt.close('all')
-        with _step('train', secs, verbose):
-            tr = train(items, work/'model', arch='teaching', size=cfg['size'], epochs=cfg['epochs'], bs=cfg['bs'],
-                       lr=cfg['lr'], seed=seed)
-            for k in ('model', 'log', 'loss_plot'): tr[k] = str(Path(tr[k]).relative_to(work))
-            res['train'], res['model_file'] = tr, tr['model']  # relative to the output folder
-            plt.close('all')
-        with _step('evaluate', secs, verbose):
-            model = load_model(work/tr['model'])
-            res['model_params'] = sum(p.numel() for p in model.parameters())
-            ev = evaluate(model, items, split='test', n_boot=cfg['n_boot'], seed=seed)
-            save_evaluation(ev, work/'eval', label='synthetic phantom')
-            metrics_table = summary_table(ev)
-            res['test'] = {k: v for k, v in ev.items() if not isinstance(v, pd.DataFrame)}
-            if verbose: print(metrics_table.to_string())
-        with _step('explain', secs, verbose):
-            thresh = ev['thresholds'].get('sens>=0.95', 0.5)  # the screening point the confusion matrix shows
-            expl = _explain_cases(model, items, ev['predictions'], cfg, work, seed, verbose, thresh)
-            res['explanations'] = expl.to_dict('records')
-        with _step('report', secs, verbose):
-            res['seconds'] = {**secs, 'total': round(time.perf_counter() - t0, 1)}
-            write_report(work, res, audit_text, metrics_table, expl)
-            (work/'metrics.json').write_text(json.dumps(jsonable(res), indent=2, ensure_ascii=False))
-    except BaseException:
-        if verbose: print(f'\nthe demo stopped before the end: nothing was written to {out}; the partial run is in {work}', flush=True)
-        raise
-    if out.exists(): shutil.rmtree(out)
-    os.replace(work, out)
+    with output_folder(out, 'demo', force=force) as work:   # checked before any work; renamed into place at the end
+        try:
+            with _step('data', secs, verbose):
+                make_phantom(work/'data', n=cfg['n'], size=cfg['size'], seed=seed)
+                items = resplit(read_items(work/'data'), seed=seed)
+                rep = audit(items, verbose=False)
+                audit_text = format_audit(rep)
+                if verbose: print(audit_text)
+                res['data'] = dict(n=rep['n'], patients=rep['patients'], counts=rep['counts'],
+                                   duplicates=len(rep['duplicates']), unreadable=len(rep['unreadable']),
+                                   cross_split_patients=len(rep['cross_split_patients']))
+                sel = items[items.split == 'train'].groupby('label').head(4).sort_values('label')
+                show_xrays([load_item(s) for s in sel.source], masks=[load_mask(m) if m else None for m in sel['mask']],
+                           titles=[CLASSES[l] for l in sel.label], ncols=8, size=2.0)
+                plt.savefig(work/'data.png', dpi=90, bbox_inches='tight'); plt.close('all')
+            with _step('train', secs, verbose):
+                tr = train(items, work/'model', arch='teaching', size=cfg['size'], epochs=cfg['epochs'], bs=cfg['bs'],
+                           lr=cfg['lr'], seed=seed)
+                for k in ('model', 'log', 'loss_plot'): tr[k] = str(Path(tr[k]).relative_to(work))
+                res['train'], res['model_file'] = tr, tr['model']  # relative to the output folder
+                plt.close('all')
+            with _step('evaluate', secs, verbose):
+                model = load_model(work/tr['model'])
+                res['model_params'] = sum(p.numel() for p in model.parameters())
+                ev = evaluate(model, items, split='test', n_boot=cfg['n_boot'], seed=seed)
+                save_evaluation(ev, work/'eval', label='synthetic phantom', relative_to=work)  # films: data/...
+                metrics_table = summary_table(ev)
+                res['test'] = {k: v for k, v in ev.items() if not isinstance(v, pd.DataFrame)}
+                if verbose: print(metrics_table.to_string())
+            with _step('explain', secs, verbose):
+                thresh = ev['thresholds'].get('sens>=0.95', 0.5)  # the screening point the confusion matrix shows
+                expl = _explain_cases(model, items, ev['predictions'], cfg, work, seed, verbose, thresh)
+                res['explanations'] = expl.to_dict('records')
+            with _step('report', secs, verbose):
+                res['seconds'] = {**secs, 'total': round(time.perf_counter() - t0, 1)}
+                write_report(work, res, audit_text, metrics_table, expl)
+                (work/'metrics.json').write_text(json.dumps(jsonable(res), indent=2, ensure_ascii=False))
+        except BaseException:
+            if verbose: print(f'\nthe demo stopped before the end: nothing was written, {out} is as it was', flush=True)
+            raise
     res['seconds']['total'] = round(time.perf_counter() - t0, 1)
-    if verbose: print(f"done in {res['seconds']['total']:.0f} s: open {out/'report.html'}", flush=True)
+    if verbose: print(f"done in {res['seconds']['total']:.0f} s: open {Path(out)/'report.html'}", flush=True)
     return res
 
 # %% ../nbs/11_demo.ipynb #28e029de

@@ -12,7 +12,7 @@ __all__ = ['METRICS', 'THRESHOLD_FREE', 'TTA_VIEWS', 'check_scores', 'expected_c
            'evaluate', 'summary_table', 'top_losses', 'plot_top_losses', 'save_evaluation', 'evaluate_cmd']
 
 # %% ../nbs/03_eval.ipynb #c268b2e9
-import json, math, warnings
+import json, math, os, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
@@ -23,6 +23,7 @@ from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
 from .data import CxrError, CLASSES, load_item, read_items, resplit, resize_xray, jsonable
 from .model import load_model
+from .core import output_folder
 
 # %% ../nbs/03_eval.ipynb #1d76ba79
 METRICS = ['accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'roc_auc', 'pr_auc', 'brier', 'ece']
@@ -466,13 +467,8 @@ def plot_top_losses(preds, # prediction table: `source`, `label`, `prob`
     return fig
 
 # %% ../nbs/03_eval.ipynb #823f625d
-def save_evaluation(res, # the dict from `evaluate`
-                    out, # output folder
-                    label='', # prefix for picture titles (e.g. 'synthetic phantom')
-                    k=9, # top-loss images
-                   ):
-    "Write metrics.json, predictions.csv and the five PNGs of an evaluation to `out`; return the paths."
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+def _write_evaluation(res, out:Path, label='', k=9, relative_to=None) -> dict:
+    "Write the files of an evaluation into the folder `out` (see `save_evaluation`); return their names."
     pre = f'{label}: ' if label else ''
     t = aggregate_patients(res['predictions'], res['patient']) if res.get('patient') else res['predictions']
     y, p, pts = t['label'].values, t['prob'].values, res['thresholds']
@@ -483,13 +479,26 @@ def save_evaluation(res, # the dict from `evaluate`
     figs['pr'] = plot_pr(y, p, pts, title=f'{pre}precision-recall, {res["split"]}').figure
     figs['reliability'] = plot_reliability(y, p, title=f"{pre}reliability (ECE {res['metrics']['ece']['value']:.3f})").figure
     figs['top_losses'] = plot_top_losses(res['predictions'], k, title=f'{pre}top losses, {res["split"]}')
-    paths = {}
-    for n, f in figs.items():
-        paths[n] = out / f'{n}.png'; f.savefig(paths[n], dpi=110, bbox_inches='tight'); plt.close(f)
-    res['predictions'].to_csv(out / 'predictions.csv', index=False)
+    for n, f in figs.items(): f.savefig(out/f'{n}.png', dpi=110, bbox_inches='tight'); plt.close(f)
+    preds = res['predictions']
+    if relative_to is not None:   # films inside the output (the demo): recorded relative to it, not to a temporary folder
+        rel = lambda s: os.path.relpath(s, relative_to) if isinstance(s, str) and s and '::' not in s else s
+        preds = preds.assign(**{c: preds[c].map(rel) for c in ('source', 'mask') if c in preds})
+    preds.to_csv(out/'predictions.csv', index=False)
     js = {k: v for k, v in res.items() if not isinstance(v, pd.DataFrame)}
-    (out / 'metrics.json').write_text(json.dumps(jsonable(js), indent=2, ensure_ascii=False))
-    return {'metrics': out / 'metrics.json', 'predictions': out / 'predictions.csv', **paths}
+    (out/'metrics.json').write_text(json.dumps(jsonable(js), indent=2, ensure_ascii=False))
+    return {'metrics': 'metrics.json', 'predictions': 'predictions.csv', **{n: f'{n}.png' for n in figs}}
+
+def save_evaluation(res, # the dict from `evaluate`
+                    out, # output folder (new, empty, or an earlier evaluation's with `force`)
+                    label='', # prefix for picture titles (e.g. 'synthetic phantom')
+                    k=9, # top-loss images
+                    force:bool=False, # replace an earlier evaluation in `out` (only the files it wrote)
+                    relative_to=None, # record film paths in predictions.csv relative to this folder
+                   ):
+    "Write metrics.json, predictions.csv and the five PNGs of an evaluation to `out`; return the paths."
+    with output_folder(out, 'evaluate', force=force) as d: names = _write_evaluation(res, d, label, k, relative_to)
+    return {n: Path(out)/f for n, f in names.items()}
 
 # %% ../nbs/03_eval.ipynb #77df31f7
 @call_parse
@@ -504,6 +513,7 @@ def evaluate_cmd(model:str, # model file written by `cxr-xai train`
                  valid_pct:float=0.2, # validation share for resplit (as in train)
                  seed:int=42, # resplit seed (as in train)
                  bs:int=64, # batch size
+                 force:store_true=False, # replace an earlier evaluation in OUT (only the files it wrote)
                 ):
     "Evaluate MODEL on a split of DATA: metrics with patient-bootstrap CIs, thresholds from validation, pictures."
     m = load_model(model)
@@ -512,11 +522,12 @@ def evaluate_cmd(model:str, # model file written by `cxr-xai train`
     items = read_items(data)
     if 'is_valid' not in items: items = resplit(items, valid_pct=valid_pct, seed=seed)
     print(f"evaluating {model} on {data} [{split}] ({(items['split'] == split).sum() if split != 'valid' else int(items['is_valid'].sum())} images)")
-    res = evaluate(m, items, split=split, tta=tta, patient=patient, target=target, n_boot=n_boot, bs=bs)
-    res.update(model_file=str(model), data=str(data), resplit=dict(valid_pct=valid_pct, seed=seed))
-    paths = save_evaluation(res, out)
+    with output_folder(out, 'evaluate', force=force, protect=[data, model]) as d:   # checked before the work
+        res = evaluate(m, items, split=split, tta=tta, patient=patient, target=target, n_boot=n_boot, bs=bs)
+        res.update(model_file=str(model), data=str(data), resplit=dict(valid_pct=valid_pct, seed=seed))
+        names = _write_evaluation(res, d)
     with pd.option_context('display.width', 200, 'display.max_columns', 10): print(summary_table(res).to_string())
     print(f"counts: {res['counts']}; thresholds from {res['threshold_source']}")
     for n in res['notes']: print(f'note: {n}')
-    print(f"wrote {', '.join(p.name for p in paths.values())} to {out}")
+    print(f"wrote {', '.join(names.values())} to {out}")
     return res

@@ -27,6 +27,7 @@ from fastai.vision.learner import model_meta
 import cxr_xai
 from .data import CxrError, CLASSES, make_phantom, read_items, resplit, xray_dls, load_item
 from .model import ARCHS, create_model, save_model, load_model, PixelModel
+from .core import output_folder, output_files, sigterm_as_exit
 
 # %% auto #0
 __all__ = ['MODEL_SUFFIXES', 'RECIPE_VERSION', 'class_weights', 'Sensitivity', 'Specificity', 'RocAuc', 'screening_metrics',
@@ -149,6 +150,18 @@ def plot_loss(learn:Learner, # a learner after fitting
     return fig
 
 # %% ../nbs/02_train.ipynb #25790c0c
+@contextlib.contextmanager
+def _scratch(learn:Learner):
+    "Point `learn`'s checkpoints at a scratch folder, removed on every path: an error (in the finder too), Ctrl-C, `kill`."
+    scratch = Path(tempfile.mkdtemp(prefix='cxr_xai_fit_'))   # never the working directory
+    path0, md0 = learn.path, learn.model_dir
+    learn.path, learn.model_dir = scratch, '.'
+    try:
+        with sigterm_as_exit(): yield scratch
+    finally:
+        learn.path, learn.model_dir = path0, md0
+        shutil.rmtree(scratch, ignore_errors=True)
+
 def fit_recipe(learn:Learner, # from `xray_learner`
                epochs:int=10, # maximum number of epochs
                lr:float|None=None, # peak learning rate; None: use the learning-rate finder's suggestion
@@ -158,29 +171,22 @@ def fit_recipe(learn:Learner, # from `xray_learner`
                lr_find_its:int=50, # batches the learning-rate finder may use (it stops early when the loss explodes)
               ) -> Learner:
     "Train with lr-find, one-cycle, best-AUC checkpoint, early stopping and a CSV log; the best epoch is kept."
-    # checkpoints (the finder's and the best epoch's) go to a scratch folder, never into the working directory
-    scratch = Path(tempfile.mkdtemp(prefix='cxr_xai_fit_'))
-    path0, md0 = learn.path, learn.model_dir
-    learn.path, learn.model_dir = scratch, '.'
-    if lr is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')
-            lr = float(learn.lr_find(num_it=lr_find_its, show_plot=False).valley)
-        if not math.isfinite(lr) or lr <= 0: lr = 1e-3
-    learn.lr = lr
-    cbs = [SaveModelCallback(monitor='roc_auc', comp=np.greater, fname='best', with_opt=False),
-           EarlyStoppingCallback(monitor='roc_auc', comp=np.greater, patience=patience)]
-    if out is not None:
-        out = Path(out); out.mkdir(parents=True, exist_ok=True)
-        cbs.append(CSVLogger(fname=(out/f'{stem}_log.csv').resolve()))
-    try:
+    with _scratch(learn):   # checkpoints: the finder's and the best epoch's
+        if lr is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                lr = float(learn.lr_find(num_it=lr_find_its, show_plot=False).valley)
+            if not math.isfinite(lr) or lr <= 0: lr = 1e-3
+        learn.lr = lr
+        cbs = [SaveModelCallback(monitor='roc_auc', comp=np.greater, fname='best', with_opt=False),
+               EarlyStoppingCallback(monitor='roc_auc', comp=np.greater, patience=patience)]
+        if out is not None:
+            out = Path(out); out.mkdir(parents=True, exist_ok=True)
+            cbs.append(CSVLogger(fname=(out/f'{stem}_log.csv').resolve()))
         with warnings.catch_warnings():
             warnings.filterwarnings('ignore', message='.*monitor.*')
             if getattr(learn.model, 'pretrained', False): learn.fine_tune(epochs - 1, base_lr=lr, freeze_epochs=1, cbs=cbs)
             else: learn.fit_one_cycle(epochs, lr, cbs=cbs)
-    finally:
-        learn.path, learn.model_dir = path0, md0
-        shutil.rmtree(scratch, ignore_errors=True)
     if out is not None: plot_loss(learn, out/f'{stem}_loss.png')
     return learn
 
@@ -215,6 +221,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
           patience:int=3, # early stopping patience (epochs)
           aug:bool=True, # data augmentation on the training split
           num_workers:int=0, # DataLoader worker processes
+          force:bool=False, # replace what an earlier `train` wrote at `out` (never files it did not write)
          ) -> dict:
     "Train a model on `data` and write the model file, training log and metrics JSON; returns the metrics."
     t0 = time.time()
@@ -228,29 +235,33 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
     class_weights(tr.label)
     if len(tr) < bs: raise CxrError(f"only {len(tr)} training images but a batch size of {bs}: use a smaller --bs or more data")
     folder, stem, model_path = _out_paths(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    set_seed(seed, reproducible=True)
-    want3 = pretrained in (True, 'auto') and arch != 'teaching'
-    dls = xray_dls(items, size=size, bs=bs, aug=aug, norm='imagenet' if want3 else 'dataset',
-                   channels=3 if want3 else 1, seed=seed, num_workers=num_workers)
-    learn = xray_learner(dls, arch=arch, pretrained=pretrained)
-    fit_recipe(learn, epochs=epochs, lr=lr, out=folder, patience=patience, stem=stem)
-    with learn.no_bar(), learn.no_logging(): vals = learn.validate()
-    names = ['valid_loss'] + [getattr(m, 'name', None) or m.__name__ for m in learn.metrics]
-    save_model(learn.model, model_path)
-    log = pd.read_csv(folder/f'{stem}_log.csv')
-    metrics = dict(zip(names, [float(v) for v in vals]))
-    res = dict(model=str(model_path), log=str(folder/f'{stem}_log.csv'), loss_plot=str(folder/f'{stem}_loss.png'),
-               valid=metrics, best_epoch=int(log.roc_auc.astype(float).idxmax()) if len(log) else None,
-               epochs_run=len(log), lr=float(learn.lr), arch=arch, size=size, bs=bs, seed=seed,
-               pretrained=bool(learn.model.pretrained), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame',
-               counts={s: {c: int(((rows.label == i)).sum()) for i, c in enumerate(CLASSES)}
-                       for s, rows in [('train', tr), ('valid', fit_rows[fit_rows.is_valid]), ('test', items[items.split == 'test'])]},
-               class_weights=[float(w) for w in dls.class_weights], seconds=round(time.time() - t0, 1),
-               device=str(next(learn.model.parameters()).device), versions=dict(cxr_xai=cxr_xai.__version__,
-               torch=torch.__version__, fastai=__import__('fastai').__version__, python=platform.python_version()))
-    (folder/f'{stem}_metrics.json').write_text(json.dumps(res, indent=2))
-    return res
+    files = [model_path.name] + [f'{stem}_{k}' for k in ('log.csv', 'loss.png', 'metrics.json')]
+    protect = [] if isinstance(data, pd.DataFrame) else [data]   # an output inside the data would become data
+    place = (output_files(model_path, 'train', files, force=force, protect=protect) if Path(out).suffix in MODEL_SUFFIXES
+             else output_folder(folder, 'train', force=force, protect=protect))
+    with place as d:   # all files appear at the end, together, or none do
+        set_seed(seed, reproducible=True)
+        want3 = pretrained in (True, 'auto') and arch != 'teaching'
+        dls = xray_dls(items, size=size, bs=bs, aug=aug, norm='imagenet' if want3 else 'dataset',
+                       channels=3 if want3 else 1, seed=seed, num_workers=num_workers)
+        learn = xray_learner(dls, arch=arch, pretrained=pretrained)
+        fit_recipe(learn, epochs=epochs, lr=lr, out=d, patience=patience, stem=stem)
+        with learn.no_bar(), learn.no_logging(): vals = learn.validate()
+        names = ['valid_loss'] + [getattr(m, 'name', None) or m.__name__ for m in learn.metrics]
+        save_model(learn.model, d/model_path.name)
+        log = pd.read_csv(d/f'{stem}_log.csv')
+        metrics = dict(zip(names, [float(v) for v in vals]))
+        res = dict(model=model_path.name, log=f'{stem}_log.csv', loss_plot=f'{stem}_loss.png',
+                   valid=metrics, best_epoch=int(log.roc_auc.astype(float).idxmax()) if len(log) else None,
+                   epochs_run=len(log), lr=float(learn.lr), arch=arch, size=size, bs=bs, seed=seed,
+                   pretrained=bool(learn.model.pretrained), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame',
+                   counts={s: {c: int(((rows.label == i)).sum()) for i, c in enumerate(CLASSES)}
+                           for s, rows in [('train', tr), ('valid', fit_rows[fit_rows.is_valid]), ('test', items[items.split == 'test'])]},
+                   class_weights=[float(w) for w in dls.class_weights], seconds=round(time.time() - t0, 1),
+                   device=str(next(learn.model.parameters()).device), versions=dict(cxr_xai=cxr_xai.__version__,
+                   torch=torch.__version__, fastai=__import__('fastai').__version__, python=platform.python_version()))
+        (d/f'{stem}_metrics.json').write_text(json.dumps(res, indent=2))
+    return {**res, **{k: str(folder/res[k]) for k in ('model', 'log', 'loss_plot')}}   # where they are now
 
 # %% ../nbs/02_train.ipynb #77301085
 @call_parse
@@ -266,10 +277,11 @@ def train_cmd(data:str, # dataset: Kaggle chest_xray folder, class folders, MedM
               valid_pct:float=0.2, # validation share when DATA has no validation rows
               patience:int=3, # early-stopping patience in epochs
               num_workers:int=0, # DataLoader worker processes
+              force:bool=False, # replace what an earlier train wrote at OUT (never files it did not write)
              ):
     "Train a pneumonia classifier on DATA; write the model file, training log and metrics JSON."
     res = train(data, out, arch=arch, size=size, epochs=epochs, bs=bs, lr=lr, pretrained=_parse_pretrained(pretrained),
-                seed=seed, valid_pct=valid_pct, patience=patience, num_workers=num_workers)
+                seed=seed, valid_pct=valid_pct, patience=patience, num_workers=num_workers, force=force)
     print(json.dumps(res, indent=2))
     return res
 
