@@ -45,6 +45,20 @@ def best(ig, x, b, t, dF):
     "The first n of BEST_GRID whose run reaches TOL."
     return next((n for n in BEST_GRID if captum_gap(ig, x, b, t, n, dF) < TOL), None)
 
+def summarize(rows, baselines) -> dict:
+    "Per baseline: films compared, how often auto reached the tolerance, medians of passes and of the ratios."
+    out = {}
+    for bl in baselines:
+        rs = [r for r in rows if r['baseline'] == bl and r['captum_raised'] and r['captum_best']]
+        if not rs: continue
+        med = lambda k: float(np.median([r[k] for r in rs]))
+        ratio = lambda k: float(np.median([r[k] / r['auto'] for r in rs]))
+        out[bl] = dict(n=len(rs), auto_reached=float(np.mean([r['auto_gap'] < TOL for r in rs])),
+                       auto_median=med('auto'), captum_raised_median=med('captum_raised'),
+                       captum_from4_median=med('captum_from4'), captum_best_median=med('captum_best'),
+                       ratio_raised=ratio('captum_raised'), ratio_from4=ratio('captum_from4'), ratio_best=ratio('captum_best'))
+    return out
+
 def main(films=24, baselines=('black', 'blur'), json_out=None):
     torch.manual_seed(0)
     model, items = phantom_model(size=64); model.eval()
@@ -67,17 +81,7 @@ def main(films=24, baselines=('black', 'blur'), json_out=None):
             rows.append(r); print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}), flush=True)
     out = dict(machine=f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, shared/loaded",
                films=int(len(test)), tol=TOL, cpu_s=round(time.process_time() - c0, 1), wall_s=round(time.perf_counter() - t0, 1),
-               rows=rows, summary={})
-    for bl in baselines:
-        rs = [r for r in rows if r['baseline'] == bl and r['captum_raised'] and r['captum_best']]
-        if not rs: continue
-        med = lambda k: float(np.median([r[k] for r in rs]))
-        ratio = lambda k: float(np.median([r[k] / r['auto'] for r in rs]))
-        out['summary'][bl] = dict(n=len(rs), auto_reached=float(np.mean([r['auto_gap'] < TOL for r in rs])),
-                                  auto_median=med('auto'), captum_raised_median=med('captum_raised'),
-                                  captum_from4_median=med('captum_from4'), captum_best_median=med('captum_best'),
-                                  ratio_raised=ratio('captum_raised'), ratio_from4=ratio('captum_from4'),
-                                  ratio_best=ratio('captum_best'))
+               rows=rows, summary=summarize(rows, baselines))
     print(json.dumps(out['summary'], indent=1))
     if json_out: Path(json_out).write_text(json.dumps(out, indent=1))
     return out
@@ -87,5 +91,12 @@ if __name__ == '__main__':
     p.add_argument('--films', type=int, default=24)
     p.add_argument('--baselines', nargs='+', default=['black', 'blur'])
     p.add_argument('--json', default=str(Path(__file__).parent/'results'/'ig_auto.json'))
+    p.add_argument('--from-log', default=None, help='rebuild the JSON from the rows a run printed (one JSON object a line)')
     a = p.parse_args()
-    main(a.films, tuple(a.baselines), a.json)
+    if a.from_log:
+        rows = [json.loads(l) for l in Path(a.from_log).read_text().splitlines() if l.startswith('{"film"')]
+        out = dict(machine=f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, shared/loaded",
+                   films=len({r['film'] for r in rows}), tol=TOL, note=f'rebuilt from {Path(a.from_log).name}', rows=rows,
+                   summary=summarize(rows, tuple(a.baselines)))
+        Path(a.json).write_text(json.dumps(out, indent=1)); print(json.dumps(out['summary'], indent=1))
+    else: main(a.films, tuple(a.baselines), a.json)
