@@ -6,13 +6,13 @@ Docs: https://cxr-xai.github.io/cxr_xai/cli.html.md"""
 
 # %% ../nbs/12_cli.ipynb #44c19a42
 from __future__ import annotations
-import sys, importlib, inspect, time
+import argparse, ast, re, sys, importlib, inspect, time
 from pathlib import Path
 from fastcore.script import anno_parser, call_parse
 from .core import CxrError
 
 # %% auto #0
-__all__ = ['COMMANDS', 'EXPLAINERS', 'main', 'explain_cmd']
+__all__ = ['COMMANDS', 'FLAGS', 'main', 'parse_options', 'explain_cmd']
 
 # %% ../nbs/12_cli.ipynb #868d96cb
 COMMANDS = {
@@ -21,7 +21,7 @@ COMMANDS = {
     'audit':    ('cxr_xai.data', 'audit_cmd', 'count a dataset by split and class, find duplicates, leaks and unreadable files'),
     'train':    ('cxr_xai.train', 'train_cmd', 'train a model on any dataset layout and write the model file'),
     'evaluate': ('cxr_xai.evaluate', 'evaluate_cmd', 'test-set metrics with confidence intervals, and the plots'),
-    'explain':  ('cxr_xai.cli', 'explain_cmd', 'explain a model\'s decision on x-ray files (Integrated Gradients or LIME)'),
+    'explain':  ('cxr_xai.cli', 'explain_cmd', 'explain a model\'s decision on x-ray files with any registered method (IG, LIME, ...)'),
 }
 
 # %% ../nbs/12_cli.ipynb #88a78339
@@ -36,7 +36,9 @@ def _usage() -> str:
 def _call(fn, cmd:str, argv:list):
     "Parse `argv` for the `call_parse` function `fn` and call it."
     f = inspect.unwrap(fn)
-    ns = vars(anno_parser(f, prog=f'cxr-xai {cmd}').parse_args(argv))
+    p = anno_parser(f, prog=f'cxr-xai {cmd}')
+    if callable(getattr(f, 'epilog', None)): p.epilog, p.formatter_class = f.epilog(), argparse.RawDescriptionHelpFormatter
+    ns = vars(p.parse_args(argv))
     ns.pop('pdb', None); ns.pop('xtra', None)
     ps = list(inspect.signature(f).parameters.values())
     iv = next((i for i,p in enumerate(ps) if p.kind is p.VAR_POSITIONAL), None)
@@ -66,38 +68,61 @@ def main(argv:list|None=None) -> int:
     return 0
 
 # %% ../nbs/12_cli.ipynb #b6ff8b8c
-EXPLAINERS = {'ig': ('cxr_xai.ig', 'integrated_gradients'), 'lime': ('cxr_xai.limexp', 'lime_explain')}
+FLAGS = dict(steps='n_steps', baseline='baseline', samples='num_samples', segments='n_segments', hide='hide', seed='seed')
 
 def _target(target):
     "A class index given as digits, or a class name."
     return int(target) if target is not None and str(target).lstrip('-').isdigit() else target
 
+def _value(v:str):
+    "A command-line value as a Python literal (number, tuple, None, ...) when it is one, else the string."
+    try: return ast.literal_eval(v)
+    except (ValueError, SyntaxError): return v
+
+def parse_options(options:str|None, **flags) -> dict:
+    "Method options from the flags given (None = not given) and `--options 'name=value,...'`."
+    out = {FLAGS[k]: _value(str(v)) if isinstance(v, str) else v for k, v in flags.items() if v is not None}
+    for part in re.split(r',(?![^()\[\]]*[)\]])', options or ''):   # commas inside (...) or [...] belong to the value
+        if not part.strip(): continue
+        k, eq, v = part.partition('=')
+        if not eq or not k.strip().isidentifier(): raise CxrError(f"--options: {part.strip()!r} is not name=value")
+        out[k.strip()] = _value(v.strip())
+    return out
+
+def _methods_help() -> str:
+    "The registered methods and their options, for `cxr-xai explain --help`."
+    from cxr_xai.explanation import METHODS
+    w = max(map(len, METHODS))
+    return 'methods (--method NAME, several as NAME,NAME, or all):\n' + '\n'.join(
+        f"  {n:<{w}}  {m.doc}\n  {'':<{w}}  options: {', '.join(m.options) or 'none'}" for n, m in METHODS.items())
+
 # %% ../nbs/12_cli.ipynb #2970bfdd
 @call_parse
 def explain_cmd(model:str, # model file written by `cxr-xai train` or `cxr-xai demo`
                 *images:str, # x-ray files or folders (PNG, JPEG, BMP, TIFF, DICOM)
-                method:str='ig', # 'ig' (Integrated Gradients) or 'lime'
-                out:str='explanations', # folder for the overlay PNGs, maps (.npy) and JSON
+                method:str='ig', # a registered method (listed below), several separated by commas, or 'all'
+                out:str='explanations', # output folder; run again into it to resume
                 target:str=None, # class to explain, index or name (default: the predicted class)
-                steps:int=50, # IG: integration steps
-                baseline:str='black', # IG: black, white, blur, uniform, gaussian, ... (see `cxr_xai.ig.BASELINES`)
-                samples:int=1000, # LIME: perturbed images scored
-                segments:int=50, # LIME: superpixels to aim for
-                hide:str='black', # LIME: what a hidden superpixel shows: black, mean or blur
-                seed:int=0, # seed of LIME's sampling and of random baselines
+                steps:str=None, # IG: path points, or 'auto' (default: refine until the map adds up within 1 percent)
+                baseline:str=None, # IG: black (default), white, blur, uniform, gaussian, ... (`cxr_xai.ig.BASELINES`)
+                samples:int=None, # LIME: perturbed images scored (default 1000)
+                segments:int=None, # LIME: superpixels to aim for (default 50)
+                hide:str=None, # LIME: what a hidden superpixel shows: black (default), mean or blur
+                seed:int=None, # seed of the methods that draw random numbers (default 0)
+                options:str=None, # any other options, as 'name=value,name=value' (see the list below)
+                force:bool=False, # start OUT again instead of resuming an earlier explain there
                ):
-    "Explain a model's decisions on x-ray files with Integrated Gradients or LIME."
-    from cxr_xai.model import load_model
-    from cxr_xai.ig import explain_files
-    if method not in EXPLAINERS: raise CxrError(f"unknown --method {method!r}: choose one of {', '.join(EXPLAINERS)}")
+    "Explain a model's decisions on x-ray files with any registered method."
+    from cxr_xai.explanation import explain_files, method_names, split_options
+    names = method_names() if method == 'all' else [m.strip() for m in method.split(',') if m.strip()]
+    opts = parse_options(options, steps=steps, baseline=baseline, samples=samples, segments=segments, hide=hide, seed=seed)
+    split_options(names, opts)                                        # bad methods and options: before anything is read
     if not images: raise CxrError("no x-ray files or folders given to explain")
-    m = load_model(model)
-    mod, name = EXPLAINERS[method]
-    fn = getattr(importlib.import_module(mod), name)
-    kw = dict(n_steps=steps, baseline=baseline) if method == 'ig' else dict(num_samples=samples, n_segments=segments, hide=hide)
     t0 = time.perf_counter()
-    rows = explain_files(m, list(images), fn, out, target=_target(target), seed=seed, **kw)
-    ok = sum(r['ok'] for r in rows)
-    print(f"explained {ok} of {len(rows)} x-ray(s) with {method} in {time.perf_counter() - t0:.1f} s; wrote {out}")
-    if not ok: raise CxrError(f"none of the {len(rows)} file(s) could be explained; the first: {rows[0]['error']}")
+    rows = explain_files(model, list(images), out, names, target=_target(target), force=force, **opts)
+    ok, films = sum(r['ok'] for r in rows), len({r['file'] for r in rows})
+    print(f"explained {films} film(s) with {', '.join(names)} in {time.perf_counter() - t0:.1f} s: {ok} of {len(rows)} "
+          f"explanations written to {out}" + (f" ({len(rows) - ok} failed: see summary.json)" if ok < len(rows) else ''))
     return rows
+
+inspect.unwrap(explain_cmd).epilog = _methods_help

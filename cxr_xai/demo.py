@@ -21,8 +21,7 @@ from .data import CxrError, CLASSES, make_phantom, read_items, resplit, audit, f
 from .model import load_model
 from .train import train
 from .evaluate import evaluate, save_evaluation, summary_table
-from .ig import integrated_gradients, mask_share
-from .limexp import lime_explain
+from .explanation import explain, method_names, split_options, mask_share
 from .core import output_folder, check_output
 
 # %% auto #0
@@ -30,8 +29,8 @@ __all__ = ['DEMO_PRESETS', 'check_out', 'pick_cases', 'explanation_grid', 'write
 
 # %% ../nbs/11_demo.ipynb #b42d66d4
 DEMO_PRESETS = {
-    'default': dict(n=1200, size=128, epochs=15, bs=32, lr=1e-2, ig_steps=128, lime_samples=1000, lime_segments=60, n_boot=1000),
-    'quick':   dict(n=320, size=64, epochs=8, bs=32, lr=1e-2, ig_steps=128, lime_samples=500, lime_segments=40, n_boot=300),
+    'default': dict(n=1200, size=128, epochs=15, bs=32, lr=1e-2, ig_steps='auto', lime_samples=1000, lime_segments=60, n_boot=1000),
+    'quick':   dict(n=320, size=64, epochs=8, bs=32, lr=1e-2, ig_steps='auto', lime_samples=500, lime_segments=40, n_boot=300),
 }
 
 # %% ../nbs/11_demo.ipynb #cf72a930
@@ -63,16 +62,23 @@ def pick_cases(preds:pd.DataFrame, # test predictions: `source`, `label`, `prob`
     return rows.head(n).reset_index(drop=True)
 
 # %% ../nbs/11_demo.ipynb #b4cd6734
-def explanation_grid(rows:list, # dicts with `xray`, `mask` (or None), `title`, `ig` and `lime` (`Explanation`s)
-                     size:float=3.0, # inches per panel
+def _cost(exps:list) -> str:
+    "Median passes (forward + backward) and seconds of a method's explanations."
+    p = np.median([e.passes.get('forward', 0) + e.passes.get('backward', 0) for e in exps])
+    return f"{p:,.0f} passes, {np.median([e.seconds for e in exps]):.2f} s"
+
+def explanation_grid(rows:list, # dicts with `xray`, `mask` (or None), `title` and `exps` ({method: `Explanation`})
+                     size:float=2.6, # inches per panel
                     ):
-    "A figure with one row per film: x-ray (lesion outlined), IG overlay, LIME overlay."
-    fig, axs = plt.subplots(len(rows), 3, figsize=(3 * size * 1.1, size * len(rows)), squeeze=False)
-    for r, ax in zip(rows, axs):
+    "One row per film, one column per method: the x-ray (lesion outlined), then each method's map on its own scale."
+    names = list(rows[0]['exps'])
+    fig, axs = plt.subplots(len(rows), 1 + len(names), figsize=(size * (1 + len(names)), size * len(rows) * 1.05), squeeze=False)
+    for i, (r, ax) in enumerate(zip(rows, axs)):
         ax[0].imshow(r['xray'], cmap='gray', vmin=0, vmax=1); ax[0].axis('off')
-        if r['mask'] is not None and r['mask'].any(): ax[0].contour(r['mask'], levels=[.5], colors='red', linewidths=1)
-        ax[0].set_title(r['title'], fontsize=8)
-        for a, k in zip(ax[1:], ('ig', 'lime')): r[k].show(ax=a, mask=r['mask'])
+        if r['mask'] is not None and r['mask'].any(): ax[0].contour(r['mask'], levels=[.5], colors='lime', linewidths=1)
+        ax[0].set_title(r['title'], fontsize=7)
+        for a, n in zip(ax[1:], names):
+            r['exps'][n].show(ax=a, mask=r['mask'], colorbar=False, title=f"{n}\n{_cost([q['exps'][n] for q in rows])}" if i == 0 else '')
     fig.tight_layout()
     return fig
 
@@ -139,18 +145,22 @@ the validation split and applied to test; the last column is the trivial rule "a
 <div class="row">{_fig(work/'eval'/'pr.png', 'Precision-recall curve')}
 {_fig(work/'eval'/'reliability.png', 'Reliability diagram')}</div>
 <div class="row">{_fig(work/'eval'/'top_losses.png', 'The test films the model got most wrong')}</div>
-<h2>4. Why did it decide? Integrated Gradients and LIME</h2>
-<p>Both maps explain the <b>PNEUMONIA</b> score: red pushes towards pneumonia, blue away. The lesion mask (the
-ground truth the phantom knows) is outlined. "Inside" is the share of the positive attribution that falls inside
-the lesion, against the lesion's share of the image; IG's relative delta is its completeness error
-(|Σ attributions − (F(x) − F(baseline))| / |F(x) − F(baseline)|).</p>
+<h2>4. Why did it decide? Every method on the same films</h2>
+<p>Each column is one registered method ({html.escape(', '.join(c[:-7] for c in expl_table.columns if c.endswith(' inside')))}),
+each explaining the <b>PNEUMONIA</b> score of the same films: red pushes towards pneumonia, blue away, each map on
+its own colour scale. The lesion mask (the ground truth the phantom knows) is outlined. A column's title gives the
+method's median cost here, in images through the model (forward + backward passes) and seconds. "Inside" is the
+share of the positive attribution that falls inside the lesion, against the lesion's share of the image; IG's
+relative delta is its completeness error (|Σ attributions − (F(x) − F(baseline))| / |F(x) − F(baseline)|), which
+its automatic steps keep under 1%. The methods look at different things (gradients, hidden regions,
+activations), so where they agree is worth more than any one of them.</p>
 {_table(expl_table, index=False)}
-<div class="row">{_fig(work/'explanations.png', 'Right and wrong decisions: x-ray, IG, LIME')}</div>
+<div class="row">{_fig(work/'explanations.png', 'Right and wrong decisions: the x-ray, then every method')}</div>
 <h2>Files</h2>
 <p><code>metrics.json</code> (everything above, machine-readable), <code>model/</code> (the model file, training log,
 loss plot), <code>eval/</code> (metrics, predictions, plots), <code>explanations/</code> (per film: overlay PNG, map
 <code>.npy</code>, JSON), <code>data/</code> (the phantom). Explain more films with
-<code>cxr-xai explain {html.escape(tr['model'])} FILES --method ig</code> from this folder.</p>
+<code>cxr-xai explain {html.escape(tr['model'])} FILES --method all</code> from this folder.</p>
 </body></html>"""]
     path = Path(work)/'report.html'
     path.write_text(''.join(parts), encoding='utf-8')
@@ -169,26 +179,28 @@ def _step(name:str, secs:dict, verbose:bool=True):
 
 # %% ../nbs/11_demo.ipynb #29b379e3
 def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work:Path, seed:int, verbose:bool, thresh:float=0.5):
-    "IG and LIME of the PNEUMONIA score on the picked test films; the grid figure and a table."
+    "Every registered method on the picked test films, all explaining PNEUMONIA; the grid figure and a table."
     p = preds.merge(items[['source', 'mask']], on='source', how='left') if 'mask' not in preds else preds
     cases = pick_cases(p, n=cfg.get('n_explain', 6), thresh=thresh)
+    names = method_names()
+    opts = split_options(names, dict(n_steps=cfg['ig_steps'], num_samples=cfg['lime_samples'],
+                                     n_segments=cfg['lime_segments'], seed=seed))   # each method gets its own
     rows, table = [], []
     for _, c in cases.iterrows():
         x = load_item(c.source)
         if x.shape != (model.size, model.size): x = resize_xray(x, model.size)
         m = load_mask(c['mask']) if isinstance(c['mask'], str) and c['mask'] else None
-        ig = integrated_gradients(model, x, target=1, n_steps=cfg['ig_steps'], source=os.path.relpath(c.source, work))
-        li = lime_explain(model, x, target=1, num_samples=cfg['lime_samples'], n_segments=cfg['lime_segments'], seed=seed, source=os.path.relpath(c.source, work))
+        exps = {n: explain(model, x, n, target=1, **opts[n]) for n in names}
         stem = Path(c.source).stem
-        for e in (ig, li): e.save(work/'explanations', stem, mask=m)
-        title = f"{Path(c.source).name}\n{CLASSES[c.label]}, p(PNEUMONIA) = {c.prob:.2f} ({c.case})"
-        rows.append(dict(xray=x, mask=m, title=title, ig=ig, lime=li))
-        inside = lambda e: mask_share(e, m) if m is not None and m.any() else None
+        for e in exps.values(): e.source = os.path.relpath(c.source, work); e.save(work/'explanations', stem, mask=m)
+        title = f"{Path(c.source).name}\n{CLASSES[c.label]}, p(PNEUMONIA) = {c.prob:.2f}\n({c.case})"
+        rows.append(dict(xray=x, mask=m, title=title, exps=exps))
+        inside = {f'{n} inside': mask_share(e, m) if m is not None and m.any() else None for n, e in exps.items()}
         table.append({'film': Path(c.source).name, 'truth': CLASSES[c.label], 'p(PNEUMONIA)': round(float(c.prob), 3),
                       'case': c.case, 'lesion area': round(float(m.mean()), 3) if m is not None and m.any() else None,
-                      'IG inside': inside(ig), 'LIME inside': inside(li), 'IG rel. delta': ig.rel_delta,
-                      'IG s': round(ig.seconds, 2), 'LIME s': round(li.seconds, 2)})
-        if verbose: print(f'   {stem}: {c.case}, IG {ig.seconds:.1f} s, LIME {li.seconds:.1f} s', flush=True)
+                      **inside, 'IG rel. delta': exps['ig'].rel_delta if 'ig' in exps else None,
+                      **{f'{n} s': round(e.seconds, 2) for n, e in exps.items()}})
+        if verbose: print(f"   {stem}: {c.case}, " + ', '.join(f"{n} {e.seconds:.1f} s" for n, e in exps.items()), flush=True)
     fig = explanation_grid(rows)
     fig.savefig(work/'explanations.png', dpi=100, bbox_inches='tight'); plt.close(fig)
     return pd.DataFrame(table)
