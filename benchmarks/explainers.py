@@ -16,8 +16,16 @@ Cold = the first call on a freshly built model (its caches empty: Grad-CAM's lay
 warm = later calls. Variants are interleaved round-robin, so a busy machine slows each alike; each figure is the
 median of `--repeats` calls, in CPU seconds (time.process_time, all threads) and wall seconds.
 
-    python benchmarks/explainers.py                       # teaching and resnet18 at 224 px, 5 repeats
-    python benchmarks/explainers.py --archs teaching --size 64 --repeats 3 --json /tmp/x.json
+    python benchmarks/explainers.py                       # resnet18 and teaching at 224 px, 5 repeats
+    # what results/explainers.json holds: one process per model, side by side, then joined
+    python benchmarks/explainers.py --archs resnet18 --json /tmp/r.json & python benchmarks/explainers.py --archs teaching --json /tmp/t.json; wait
+    python benchmarks/explainers.py --combine /tmp/r.json /tmp/t.json
+    python benchmarks/explainers.py --archs teaching --size 64 --repeats 3 --json /tmp/x.json   # a quick look
+SmoothGrad runs 8 samples and occlusion a 56-px window at stride 56 (16 positions) by default here, fewer than the
+methods' own defaults (32 samples; 28-px window, stride 14: 225 positions), so that 5 cold and 5 warm repeats of
+every variant fit on a shared 2-core machine. Per window or sample, the work beyond the floor (building the
+occluded or noisy copies) stays the same with more of them; the fixed part (checks, the record) only shrinks.
+The JSON (and its markdown table) is rewritten after every method, so a stopped run keeps what it measured.
 """
 import argparse, json, math, os, platform, sys, time, warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -113,7 +121,7 @@ def bench(arch, size, method, o, repeats):
 def table(report):
     "The markdown table of a report (what the README shows), generated, not typed."
     m = report['meta']
-    side = f" ({len(m['runs'])} runs side by side, one per model)" if 'runs' in m else ""
+    side = f" ({len(m['runs'])} runs side by side, one per model)" if len(m.get('runs', ())) > 1 else ""
     lines = [f"Measured {m['date']}{side} on {m['machine']}, torch {m['torch']}, {m['threads']} threads; load average "
              f"{m['load_start']} at the start and {m['load_end']} at the end (the highest of the runs): **the machine was shared** with other jobs, "
              f"so read ratios within a row (interleaved runs), not seconds across rows. Medians of {m['repeats']} calls; "
@@ -134,8 +142,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--archs', default='resnet18,teaching'); p.add_argument('--size', type=int, default=224)
     p.add_argument('--methods', default='saliency,gradcam,smoothgrad,occlusion')
-    p.add_argument('--repeats', type=int, default=5); p.add_argument('--samples', type=int, default=16)
-    p.add_argument('--window', type=int, default=56); p.add_argument('--stride', type=int, default=28)
+    p.add_argument('--repeats', type=int, default=5); p.add_argument('--samples', type=int, default=8)
+    p.add_argument('--window', type=int, default=56); p.add_argument('--stride', type=int, default=56)
     p.add_argument('--threads', type=int, default=0, help='torch threads (0: leave as is)')
     p.add_argument('--json', default=os.path.join(HERE, 'results', 'explainers.json'))
     p.add_argument('--combine', nargs='+', default=None, help='JSON files of earlier runs (e.g. one per arch, run side by side) to join into --json')
@@ -161,6 +169,7 @@ def main():
             t0 = time.perf_counter()
             r = bench(arch, a.size, method, o, a.repeats)
             report['results'].append(r)
+            meta['load_end'] = round(os.getloadavg()[0], 1); write(report, a.json, show=False)   # keep what is measured so far
             print(f"{arch} {method}: warm cxr/floor cpu {r['warm_ratio']['cpu']['cxr_over_floor']:.2f} wall "
                   f"{r['warm_ratio']['wall']['cxr_over_floor']:.2f} ({r['best_floor']}); cold cpu {r['cold_ratio']['cpu']['cxr_over_floor']:.2f}; "
                   f"captum/cxr cpu {r['warm_ratio']['cpu']['captum_over_cxr']:.2f}  [{time.perf_counter() - t0:.0f}s]", flush=True)
@@ -174,11 +183,11 @@ def combine(paths):
     meta['load_start'] = max(r['meta']['load_start'] for r in reps); meta['load_end'] = max(r['meta']['load_end'] for r in reps)
     return dict(meta=meta, results=[x for r in reps for x in r['results']])
 
-def write(report, path):
+def write(report, path, show=True):
     "`path` (JSON) and the markdown table beside it (`.md`), generated from the same report."
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, 'w') as f: json.dump(report, f, indent=1)
     with open(os.path.splitext(path)[0] + '.md', 'w') as f: f.write(table(report))
-    print(table(report))
+    if show: print(table(report))
 
 if __name__ == '__main__': main()
