@@ -14,7 +14,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'MAX_SIZE', 'MAX_SEED', 'DONE', 'CxrError', 'jsonable', 'check_out_path',
            'read_marker', 'output_lock', 'atomic_write', 'sigterm_as_exit', 'check_output', 'output_folder',
-           'output_files', 'check_arg', 'dist_env', 'shard', 'film_stem', 'finished', 'run_films', 'merge_index',
+           'output_files', 'check_arg', 'dist_env', 'shard', 'film_stem', 'record_path', 'finished', 'run_films',
            'join_output']
 
 # %% ../nbs/00_core.ipynb #7056fb67
@@ -369,12 +369,16 @@ def film_stem(path) -> str:
 # %% ../nbs/00_core.ipynb #ba3582e8
 DONE = '.done.json'
 
+def record_path(out, stem:str) -> Path:
+    "Where a film's record lives: a hidden `.{stem}.done.json` beside its outputs."
+    return Path(out)/f'.{stem}{DONE}'
+
 def finished(out, # the output folder
              stem:str, # the film's `film_stem`
             ) -> dict|None:
     "The record of a film whose outputs are all complete, else None (never run, half-written, or changed since)."
     out = Path(out)
-    try: rec = json.loads((out/f'{stem}{DONE}').read_text())
+    try: rec = json.loads(record_path(out, stem).read_text())
     except (OSError, ValueError): return None
     if not isinstance(rec, dict) or not isinstance(rec.get('outputs'), dict): return None
     ok = all((out/f).is_file() and (out/f).stat().st_size == n for f, n in rec['outputs'].items())
@@ -395,7 +399,7 @@ def _one(work, p, out, stem, rank):
         except Exception as e: row = dict(ok=False, error=f"{p}: {type(e).__name__}: {e}")
     rec = dict(file=str(p), stem=stem, rank=rank, outputs=outputs, wall_seconds=round(time.perf_counter() - t0, 4),
                cpu_seconds=round(time.process_time() - c0, 4), **row)
-    atomic_write(out/f'{stem}{DONE}', json.dumps(jsonable(rec), indent=1))
+    atomic_write(record_path(out, stem), json.dumps(jsonable(rec), indent=1))
     return rec
 
 # %% ../nbs/00_core.ipynb #ba916cf0
@@ -419,29 +423,11 @@ def run_films(files, # the films, in the same order in every process
     for i, (p, s) in enumerate(todo):
         _one(work, p, out, s, rank)
         if rank == 0 and (bar is not None or progress) and (i % 10 == 9 or i == len(todo) - 1):
-            k = sum(1 for s2 in stems if (out/f'{s2}{DONE}').exists())
+            k = sum(1 for s2 in stems if record_path(out, s2).exists())
             if bar is not None: bar.update(k)
             elif progress: print(f"{k} of {len(files)} films done", flush=True)
     return dict(rank=rank, shard=len(mine), skipped=len(mine) - len(todo), ran=len(todo),
                 finished_before=n_done, seconds=round(time.perf_counter() - t0, 3))
-
-# %% ../nbs/00_core.ipynb #f7ac0ccd
-def merge_index(files, # all the films of the job
-                out, # the output folder
-                name:str='index.csv', # the index file, written atomically into `out`
-               ) -> pd.DataFrame:
-    "One table of every film's record; the films not finished are listed as such (`ok` False)."
-    out, rows = Path(out), []
-    for p in map(Path, files):
-        rec = finished(out, film_stem(p)) or dict(file=str(p), ok=False, error=f"{p}: not finished")
-        rec = dict(rec); outs = rec.pop('outputs', {}) or {}
-        rows.append(dict(rec, outputs=' '.join(sorted(outs))))
-    df = pd.DataFrame(rows)
-    atomic_write(out/name, df.to_csv(index=False))
-    bad = df[~df.ok.astype(bool)]
-    if len(bad): print(f"{len(bad)} of {len(df)} film(s) failed: " + '; '.join(bad.error.astype(str).head(5)) +
-                       (' ...' if len(bad) > 5 else '') + f" (all in {out/name})", file=sys.stderr)
-    return df
 
 # %% ../nbs/00_core.ipynb #34fc606c
 def join_output(o:Path # the folder rank 0 holds with `output_folder(..., resume=True)`

@@ -17,7 +17,9 @@ from matplotlib.cm import ScalarMappable
 from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
 from .core import CxrError, CLASSES, IMAGE_EXTS, jsonable
-from .core import atomic_write, check_output, output_folder
+from .core import atomic_write, check_output, output_folder, dist_env, run_films, finished, film_stem, join_output
+from contextlib import ExitStack
+import uuid
 from .data import load_xray, resize_xray
 from .model import load_model
 
@@ -363,15 +365,6 @@ def _expand(files):
         else: out.append(f)
     return out
 
-def _stems(paths):
-    "A unique output stem per path (`name`, `name-2`, ... for files of the same name in different folders)."
-    seen, out = set(), []
-    for p in paths:
-        stem, i = p.stem, 1
-        while stem in seen: i += 1; stem = f"{p.stem}-{i}"
-        seen.add(stem); out.append(stem)
-    return out
-
 def _one_line(err, p) -> str:
     "The error for file `p` as one line that names it."
     msg = str(err) if isinstance(err, CxrError) else f"{type(err).__name__}: {err}"
@@ -397,20 +390,29 @@ def explain_files(model, # pixel-space model (`PixelModel`), or the path of a mo
     paths = _expand(given)
     if not paths: raise CxrError(f"no image files found in {[str(f) for f in given]}")
     info = dict(methods=names, options=jsonable(options), target=target, resize=resize)
-    check_output(out, 'explain', force=force, resume=True, protect=given, info=info)   # before the model is loaded
+    rank, world = dist_env()
+    if rank == 0: check_output(out, 'explain', force=force, resume=True, protect=given, info=info)   # before the model is loaded
     if isinstance(model, (str, Path)): model = load_model(model)
-    size, rows, live = getattr(model, 'size', None), [], len(paths) > 1
-    with output_folder(out, 'explain', force=force, resume=True, protect=given, info=info) as o:
-        for p, stem in zip(progress_bar(paths) if progress and live else paths, _stems(paths)):
-            try: x = load_xray(p); x = resize_xray(x, size, resize) if size is not None and x.shape != (size, size) else x
-            except Exception as err:
-                rows += _failed(p, names, err, live); continue
-            for n in names: rows.append(_explain_one(model, x, p, stem, n, o, target, sign, per[n], live))
+    with ExitStack() as stack:
+        err, o, run = None, Path(out).absolute(), uuid.uuid4().hex[:12]
+        if rank == 0:   # one process holds the folder; the others join it (see `scale`)
+            try: o = stack.enter_context(output_folder(out, 'explain', force=force, resume=True, protect=given, info=info))
+            except CxrError as e: err = str(e)
+        if world > 1:
+            from cxr_xai.train import join_group
+            shared = join_group(err=err, run=run); err, run = shared['err'], shared['run']
+        if err: raise CxrError(err)
+        if rank: join_output(o)
+        run_films(paths, _film_work(model, names, per, target, resize, sign, run), o, rank, world, progress=progress)
+        if world > 1: torch.distributed.barrier()
+        if rank: return []
+        rows = _rows(paths, o, names, run)
         bad = sum(not r['ok'] for r in rows)
         atomic_write(o/'summary.json', json.dumps(dict(n=len(rows), ok=len(rows) - bad, failed=bad, rows=jsonable(rows)), indent=1))
+        atomic_write(o/'index.csv', _index(rows))
     if bad == len(rows):
         raise CxrError(f"none of the {len(paths)} film(s) could be explained" + (" (the reasons are above; summary.json lists them)"
-                       if live else f": {rows[0]['error']}"))
+                       if len(paths) > 1 else f": {rows[0]['error']}"))
     return rows
 
 # %% ../nbs/04_explanation.ipynb #a07d6224
@@ -426,23 +428,37 @@ def split_options(methods:list, # registered method names
                               '; '.join(f"{n}: {', '.join(METHODS[n].options)}" for n in methods))
     return per
 
-def _failed(p, names, err, live) -> list:
-    "Rows for a film that could not be read; its one line on stderr when several films are explained."
-    msg = _one_line(err, p)
-    if live: print(f"skipped {msg}", file=sys.stderr)
-    return [dict(file=str(p), method=n, ok=False, error=msg) for n in names]
+def _film_work(model, names, per, target, resize, sign, run):
+    "The work on one film for `run_films`: read and fit it once, explain it with each method, save into `folder`."
+    size = getattr(model, 'size', None)
+    def work(p, folder, stem):
+        x = load_xray(p)
+        if size is not None and x.shape != (size, size): x = resize_xray(x, size, resize)
+        return dict(run=run, rows=[_explain_one(model, x, p, stem, n, folder, target, sign, per[n]) for n in names])
+    return work
 
-def _explain_one(model, x, p, stem, name, o, target, sign, opts, live) -> dict:
-    "Explain one film with one method and save it; the row for summary.json (the earlier one when resuming)."
-    done = o/f"{stem}_{name}.json"
-    if done.exists():
-        try: return dict(file=str(p), ok=True, resumed=True, **json.loads(done.read_text()),
-                         png=f"{stem}_{name}.png", npy=f"{stem}_{name}.npy", json=done.name)
-        except ValueError: pass                                  # a broken JSON: explain again
+def _explain_one(model, x, p, stem, name, folder, target, sign, opts) -> dict:
+    "Explain one film with one method and save it into `folder`; its row (`ok` False and why, if it failed)."
     try:
         with warnings.catch_warnings(record=True) as ws:            # a method's warning: one line, kept in the row
             warnings.simplefilter('always'); e = explain(model, x, name, target=target, **opts); e.source = str(p)
         for w in ws: print(f"warning: {p.name} ({name}): {w.message}", file=sys.stderr)
-        return dict(file=str(p), ok=True, **e.to_dict(), **e.save(o, stem, sign=sign), warnings=[str(w.message) for w in ws])
-    except Exception as err:
-        return _failed(p, [name], err, live)[0]
+        return dict(file=str(p), ok=True, **e.to_dict(), **e.save(folder, stem, sign=sign), warnings=[str(w.message) for w in ws])
+    except Exception as err: return dict(file=str(p), method=name, ok=False, error=_one_line(err, p))
+
+def _rows(paths, o, names, run) -> list:
+    "One row per film and method from the films' records; a film's failure is said once, on stderr."
+    rows = []
+    for p in paths:
+        rec = finished(o, film_stem(p)) or dict(ok=False, error=f"{p}: not finished")
+        if not rec['ok']:
+            print(f"skipped {rec['error']}", file=sys.stderr)
+            rows += [dict(file=str(p), method=n, ok=False, error=rec['error']) for n in names]
+        else: rows += [dict(r, resumed=rec.get('run') != run) for r in rec['rows']]
+    return rows
+
+def _index(rows) -> str:
+    "The index of a run as CSV: film, method, outcome, score, completeness, seconds, output files."
+    import pandas as pd
+    cols = ['file', 'method', 'ok', 'target', 'score', 'delta', 'rel_delta', 'seconds', 'png', 'npy', 'json', 'error']
+    return pd.DataFrame(rows).reindex(columns=cols).to_csv(index=False)
