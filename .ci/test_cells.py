@@ -7,7 +7,8 @@ A *test cell* is a code cell that nbdev-test runs (in this mode: slow cells only
 error), so for each notebook:
 
 - a test cell *passed* when it ran and it is not the cell its notebook failed on;
-- a test cell *failed* when its notebook failed on it, or never reached it because an earlier cell failed;
+- a test cell *failed* when its notebook failed on it, or never reached it because an earlier cell failed (or
+  the notebook crashed or timed out: a notebook without its `- Completed` line did not run to its end);
 - a notebook that failed on a cell without an assertion counts that cell as one failed test cell too.
 
     python .ci/test_cells.py LOG [--slow]     # prints the per-notebook table, then `N passed, M failed`
@@ -31,14 +32,19 @@ def count(log, slow=False):
     if 'nbdev Tests Failed On The Following Notebooks' in text:
         failed_nbs = set(re.findall(r'^\t(\S+\.ipynb)$', text.split('nbdev Tests Failed On The Following Notebooks')[1], re.M))
     rows, P, F = [], 0, 0
+    completed = set(re.findall(r'^- Completed (.+\.ipynb)$', text, re.M))
     for fn in started:
         cells = nb_test_cells(fn, skip_flags=['slow'], force_flags=['slow'] if slow else [])
         done = ran.get(fn.name, [])
-        bad = done[-1] if fn.name in failed_nbs and done else None
+        ok = str(fn) in completed and fn.name not in failed_nbs   # ran to its end (a crash or a timeout never completes)
+        bad = None if ok or not done else done[-1]                # the cell it failed on (printed after an error) ...
+        if not ok and f'TimeoutError in {fn}' in text:            # ... but a cell that timed out is never printed
+            rest = [c.id for c in cells if c.id not in done]
+            bad = rest[0] if rest else bad
         tests = [c for c in cells if is_test(c)]
         p = sum(1 for c in tests if c.id in done and c.id != bad)
         f = len(tests) - p + (1 if bad is not None and not any(c.id == bad for c in tests) else 0)
-        if fn.name in failed_nbs and bad is None: f = max(f, 1)  # failed before any cell ran
+        if not ok: f = max(f, 1)
         rows.append((fn.name, len(cells), len(done), len(tests), p, f, bad))
         P += p; F += f
     print(f"{'notebook':22} {'cells to run':>12} {'ran':>5} {'test cells':>10} {'passed':>7} {'failed':>7}  failed on cell")

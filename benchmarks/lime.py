@@ -10,19 +10,20 @@ Same model, same x-ray, `num_samples` perturbed images (default 1000), per archi
   Those passes are part of what `lime_explain` does, in the same batches, so `lime_explain` cannot beat this floor
   (up to timing noise): the ratio cxr_xai ÷ floor is what LIME's own work (masks, images, surrogate) adds.
 
-Each of the three runs in its own fresh process, `--repeats` times (default 5): the first call in the process is
-**cold** (lazy initialisation of torch's kernels, and for cxr_xai the measurement of its batch size) and the
-second **warm**. Reported: medians over the repeats of process CPU seconds (the compared figure: it moves much
-less than wall-clock time when other jobs share the machine) and of wall-clock seconds. One torch thread by
-default (`--threads`), so that CPU seconds are not inflated by threads spinning while they wait for a core.
-Untrained weights (the time does not depend on them).
+All three run in one process, after one forward pass has initialised torch's kernels, `--repeats` times
+(default 5), interleaved. cxr_xai is timed **cold** (its first call on a model: it measures the batch size on
+its first batches; the remembered size is forgotten before every cold call) and **warm** (a second call, the
+size remembered). The tutorial and the floor keep no state between calls, so each has one figure. Reported:
+medians over the repeats of process CPU seconds (the compared figure: it moves much less than wall-clock time
+when other jobs share the machine) and of wall-clock seconds. One torch thread by default (`--threads`), so
+that CPU seconds are not inflated by threads spinning while they wait for a core. Untrained weights (the time does not depend on them).
 
 Targets (issue 6): cxr_xai within 1.2x of the floor for every model, and at least 2x faster than the tutorial for
 the teaching CNN.
 
     python benchmarks/lime.py [--archs teaching resnet18] [--sizes 224] [--repeats 5] [--out results/lime.json]
 """
-import argparse, json, os, platform, subprocess, sys, time
+import argparse, json, os, platform, sys, time
 from datetime import datetime, timezone
 # This file is called lime.py: run as a script, its folder is first on sys.path and would shadow the `lime` package.
 _here = os.path.dirname(os.path.abspath(__file__))
@@ -36,73 +37,45 @@ class Clock:
     def __exit__(self, *a): self.wall, self.cpu = time.perf_counter() - self.w, time.process_time() - self.c
 
 
-def one(variant, arch, size, n, bs=None):
-    "In this (fresh) process: time `variant` twice (cold, then warm); returns a dict of the clocks."
+def bench(arch, size, n, repeats):
+    "Time cxr_xai (cold and warm), the tutorial and the floor `repeats` times, interleaved; medians in the row."
     import torch, torch.nn.functional as F
     from unittest.mock import patch
     from lime import lime_image
     from cxr_xai.data import synth_xray
     from cxr_xai.model import create_model
-    from cxr_xai.limexp import lime_explain
+    from cxr_xai import limexp
     torch.manual_seed(0)
     model = create_model(arch, size=size).eval()
     xray, _ = synth_xray(size, pneumonia=True, seed=0)
-    extra = {}
-    if variant == 'cxr_xai':
-        def run():
-            e = lime_explain(model, xray, num_samples=n)
-            extra.update(bs=e.params['batch_size'], segments=e.params['segments'])
-    elif variant == 'tutorial':
-        def batch_predict(images):  # as in LIME's tutorial: stack the numpy images, forward, softmax, back to numpy
-            batch = torch.stack([torch.from_numpy(i[..., 0] / 255.).float()[None] for i in images])
-            return F.softmax(model(batch), dim=1).detach().cpu().numpy()
-        img = np.repeat((xray * 255).round().astype(np.uint8)[..., None], 3, -1)
-        def run():
-            with patch.object(lime_image, 'tqdm', lambda it: it):  # no progress bar in the timing
-                lime_image.LimeImageExplainer(random_state=0).explain_instance(
-                    img, batch_predict, top_labels=5, hide_color=0, num_samples=n)
-    else:  # floor: the forward passes alone, in lime_explain's batches
-        x = torch.rand(bs, 1, size, size)
-        def run():
-            with torch.inference_mode():
-                for i in range(0, n, bs): model(x[:min(bs, n - i)]).softmax(1)
-    out = {}
-    for when in ('cold', 'warm'):
-        with Clock() as c: run()
-        out[when] = dict(cpu_s=c.cpu, wall_s=c.wall)
-    return dict(out, **extra)
-
-
-def spawn(variant, arch, size, n, threads, bs=None):
-    "Run `one` in a fresh Python process and return its result."
-    cmd = [sys.executable, os.path.abspath(__file__), '--_one', variant, '--archs', arch, '--sizes', str(size),
-           '--samples', str(n), '--threads', str(threads)] + (['--_bs', str(bs)] if bs else [])
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode: sys.exit(f'{variant} {arch}@{size} failed:\n{r.stderr[-2000:]}')
-    return json.loads(r.stdout.strip().splitlines()[-1])
-
-
-def med(runs, when, unit): return float(np.median([r[when][unit] for r in runs]))
-
-
-def bench(arch, size, n, repeats, threads):
-    "Every variant `repeats` times, interleaved (cxr_xai, tutorial, floor), each in a fresh process."
-    runs = dict(cxr_xai=[], tutorial=[], floor=[])
-    bs = None
+    with torch.inference_mode(): model(torch.rand(2, 1, size, size))  # torch's lazy initialisation, outside every timing
+    def batch_predict(images):  # as in LIME's tutorial: stack the numpy images, forward, softmax, back to numpy
+        batch = torch.stack([torch.from_numpy(i[..., 0] / 255.).float()[None] for i in images])
+        return F.softmax(model(batch), dim=1).detach().cpu().numpy()
+    img = np.repeat((xray * 255).round().astype(np.uint8)[..., None], 3, -1)
+    def tutorial():
+        with patch.object(lime_image, 'tqdm', lambda it: it):  # no progress bar in the timing
+            lime_image.LimeImageExplainer(random_state=0).explain_instance(img, batch_predict, top_labels=5, hide_color=0, num_samples=n)
+    info = {}
+    def cxr():
+        e = limexp.lime_explain(model, xray, num_samples=n); info.update(bs=e.params['batch_size'], segments=e.params['segments'])
+    def floor():  # the forward passes alone, in the batches lime_explain chose
+        bs = info['bs']; x = torch.rand(bs, 1, size, size)
+        with torch.inference_mode():
+            for i in range(0, n, bs): model(x[:min(bs, n - i)]).softmax(1)
+    runs = {k: [] for k in ('cxr_xai_cold', 'cxr_xai_warm', 'tutorial', 'floor')}
     for _ in range(repeats):
-        runs['cxr_xai'].append(spawn('cxr_xai', arch, size, n, threads))
-        bs = bs or runs['cxr_xai'][0]['bs']
-        runs['tutorial'].append(spawn('tutorial', arch, size, n, threads))
-        runs['floor'].append(spawn('floor', arch, size, n, threads, bs))
-    r = dict(arch=arch, size=size, num_samples=n, repeats=repeats, cxr_bs=sorted({x['bs'] for x in runs['cxr_xai']}),
-             floor_bs=bs, segments=runs['cxr_xai'][0]['segments'], runs=runs)
-    for v in runs:
-        for when in ('cold', 'warm'):
-            for unit in ('cpu_s', 'wall_s'): r[f'{v}_{when}_{unit}'] = med(runs[v], when, unit)
-    for when in ('cold', 'warm'):
-        for unit in ('cpu_s', 'wall_s'):
-            r[f'cxr_over_floor_{when}_{unit}'] = r[f'cxr_xai_{when}_{unit}'] / r[f'floor_{when}_{unit}']
-            r[f'tutorial_over_cxr_{when}_{unit}'] = r[f'tutorial_{when}_{unit}'] / r[f'cxr_xai_{when}_{unit}']
+        limexp._BEST_BS.pop(model, None)  # forget the measured batch size: the next call is cold
+        for k, f in (('cxr_xai_cold', cxr), ('cxr_xai_warm', cxr), ('tutorial', tutorial), ('floor', floor)):
+            with Clock() as c: f()
+            runs[k].append(dict(cpu_s=c.cpu, wall_s=c.wall, bs=info.get('bs')))
+    r = dict(arch=arch, size=size, num_samples=n, repeats=repeats, cxr_bs=sorted({x['bs'] for x in runs['cxr_xai_warm']}),
+             floor_bs=info['bs'], segments=info['segments'], runs=runs)
+    for k, v in runs.items():
+        for unit in ('cpu_s', 'wall_s'): r[f'{k}_{unit}'] = float(np.median([x[unit] for x in v]))
+    for unit in ('cpu_s', 'wall_s'):
+        r[f'cxr_over_floor_warm_{unit}'] = r[f'cxr_xai_warm_{unit}'] / r[f'floor_{unit}']
+        for when in ('cold', 'warm'): r[f'tutorial_over_cxr_{when}_{unit}'] = r[f'tutorial_{unit}'] / r[f'cxr_xai_{when}_{unit}']
     return r
 
 
@@ -111,27 +84,23 @@ def main():
     p.add_argument('--archs', nargs='+', default=['teaching', 'resnet18'])
     p.add_argument('--sizes', nargs='+', type=int, default=[224])
     p.add_argument('--samples', type=int, default=1000)
-    p.add_argument('--repeats', type=int, default=5, help='fresh processes per variant; medians are reported')
+    p.add_argument('--repeats', type=int, default=5, help='interleaved repeats; medians are reported')
     p.add_argument('--threads', type=int, default=1, help='torch threads in every process')
     p.add_argument('--out', default=None, help='write the results as JSON here')
-    p.add_argument('--_one', default=None, help=argparse.SUPPRESS); p.add_argument('--_bs', type=int, default=None, help=argparse.SUPPRESS)
     a = p.parse_args()
     import torch
     torch.set_num_threads(a.threads)
-    if a._one:
-        print(json.dumps(one(a._one, a.archs[0], a.sizes[0], a.samples, a._bs))); return
     res = dict(date=datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'), torch=torch.__version__, threads=a.threads,
                machine=dict(platform=platform.platform(), cpus=os.cpu_count(), load_avg_at_start=os.getloadavg()),
                results=[])
     for size in a.sizes:
         for arch in a.archs:
-            r = bench(arch, size, a.samples, a.repeats, a.threads); res['results'].append(r)
+            r = bench(arch, size, a.samples, a.repeats); res['results'].append(r)
             print(f"{arch} @{size}px, {a.samples} samples, {r['segments']} superpixels, batch {r['floor_bs']} "
-                  f"(medians of {a.repeats} fresh processes each):")
-            for when in ('cold', 'warm'):
-                print(f"  {when}, CPU s: floor {r[f'floor_{when}_cpu_s']:.2f} | cxr_xai {r[f'cxr_xai_{when}_cpu_s']:.2f} "
-                      f"= {r[f'cxr_over_floor_{when}_cpu_s']:.2f}x floor | tutorial {r[f'tutorial_{when}_cpu_s']:.2f} "
-                      f"= {r[f'tutorial_over_cxr_{when}_cpu_s']:.2f}x cxr_xai", flush=True)
+                  f"(medians of {a.repeats} repeats, CPU seconds):")
+            print(f"  floor {r['floor_cpu_s']:.2f} | cxr_xai warm {r['cxr_xai_warm_cpu_s']:.2f} = {r['cxr_over_floor_warm_cpu_s']:.2f}x floor"
+                  f" | cxr_xai cold {r['cxr_xai_cold_cpu_s']:.2f} | tutorial {r['tutorial_cpu_s']:.2f} = "
+                  f"{r['tutorial_over_cxr_warm_cpu_s']:.2f}x cxr_xai warm, {r['tutorial_over_cxr_cold_cpu_s']:.2f}x cold", flush=True)
     res['machine']['load_avg_at_end'] = os.getloadavg()
     if a.out:
         with open(a.out, 'w') as f: json.dump(res, f, indent=1)
