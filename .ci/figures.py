@@ -78,7 +78,9 @@ def check_outputs():
         for c in nb.cells:
             if c.cell_type != 'code': continue
             for name in re.findall(r'results/(\w+)\.md', c.source):
-                want = (root/'benchmarks'/'results'/f'{name}.md').read_text()
+                f = root/'benchmarks'/'results'/f'{name}.md'
+                if not f.exists(): bad.append(f'{nb_path.name} displays results/{name}.md, which does not exist'); continue
+                want = f.read_text()
                 outs = [o.get('data', {}).get('text/markdown', '') for o in c.get('outputs', [])]
                 if want.strip() not in [o.strip() if isinstance(o, str) else ''.join(o).strip() for o in outs]:
                     bad.append(f'{nb_path.name}: the cell showing results/{name}.md does not hold its current text as output '

@@ -105,8 +105,8 @@ def main():
             print(f"  captum/cxr_xai = {r['captum_over_cxr']:.2f}x (target >= 1.5)   captum same chunks/cxr_xai = "
                   f"{r['captum_chunked_over_cxr']:.2f}x   cxr_xai/floor = {r['cxr_over_floor']:.2f}x (target <= 1.3)")
             if 'peak_mib' in r: print("  peak memory MiB: " + "  ".join(f"{k} {v}" for k, v in r['peak_mib'].items()))
-    if a.json:
-        with open(a.json, 'w') as f: json.dump(report, f, indent=1)
+            if a.json:  # after every row, so a long run stopped half-way keeps what it measured
+                with open(a.json, 'w') as f: json.dump(report, f, indent=1)
 
 def bench(arch, size, a):
     "Time every variant for one architecture and size; the result row of the JSON."
