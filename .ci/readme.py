@@ -2,7 +2,8 @@
 """Write README.md from nbs/index.ipynb (what `nbdev-readme` does with Quarto, which CI cannot install).
 
 Markdown cells are copied, links to pages of the site point at the published docs, code cells are shown as
-code, their text outputs as text, and their pictures are written to nbs/images/readme/ and linked.
+code (not those marked `#| echo: false`, whose outputs alone are shown, as Quarto does), their text outputs as
+text, their markdown outputs as markdown, and their pictures are written to nbs/images/readme/ and linked.
 `--check` exits 1 when README.md is not what index.ipynb gives (CI runs it so the two stay in step).
 """
 import base64, re, sys, tomllib
@@ -25,7 +26,8 @@ def build(check=False):
         if c.cell_type == 'markdown': out.append(md_links(c.source)); continue
         if c.cell_type != 'code' or any(l.strip() in ('#| hide', '#|hide') for l in lines): continue
         code = '\n'.join(l for l in lines if not l.startswith('#|')).strip()
-        if code: out.append(f'```python\n{code}\n```')
+        echo = not any(l.replace(' ', '') in ('#|echo:false',) for l in lines)
+        if code and echo: out.append(f'```python\n{code}\n```')
         for o in c.get('outputs', []):
             data = o.get('data', {})
             if 'image/png' in data:
@@ -33,6 +35,9 @@ def build(check=False):
                 name = f'nbs/images/readme/index_{n}.png'
                 imgs[name] = base64.b64decode(data['image/png'])
                 out.append(f'![]({name})')
+            elif 'text/markdown' in data:
+                md = data['text/markdown']
+                out.append(md_links(''.join(md) if isinstance(md, list) else md).strip())
             elif o.get('output_type') == 'stream' or 'text/plain' in data:
                 txt = o.get('text') or data.get('text/plain', '')
                 if txt.strip(): out.append(f'```\n{txt.rstrip()}\n```')

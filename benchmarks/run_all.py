@@ -4,8 +4,9 @@
     python benchmarks/run_all.py [--quick]
 
 Each benchmark's output goes to `benchmarks/results/NAME.log` (and its JSON to `NAME.json` where it writes one);
-the table in `benchmarks/README.md` is copied from these by hand, with the machine they ran on. Run it on a quiet
-machine: the benchmarks time wall-clock seconds, and another job on the same cores changes the ratios.
+then `benchmarks/tables.py` writes the tables of `benchmarks/README.md` and `results/*.md` from those JSON files.
+IG and LIME compare medians of CPU seconds (less disturbed by other jobs than wall-clock time); a quiet machine
+still gives the most trustworthy figures.
 """
 import json, os, platform, subprocess, sys, time
 from pathlib import Path
@@ -15,11 +16,11 @@ RES = HERE/'results'
 RUNS = {  # name: arguments (the JSON path is added where the script takes one)
     'phantom': [],
     'train': [],
-    'ig': ['--json', str(RES/'ig.json')],
-    'lime': ['--repeats', '2', '--out', str(RES/'lime.json')],
+    'ig': ['--sizes', '64,224', '--json', str(RES/'ig.json')],
+    'lime': ['--repeats', '5', '--out', str(RES/'lime.json')],
 }
-QUICK = {'train': ['--quick'], 'lime': ['--archs', 'teaching', '--size', '64', '--out', str(RES/'lime.json')],
-         'ig': ['--archs', 'teaching', '--json', str(RES/'ig.json')]}
+QUICK = {'train': ['--quick'], 'lime': ['--archs', 'teaching', '--sizes', '64', '--out', str(RES/'lime.json')],
+         'ig': ['--archs', 'teaching', '--sizes', '64', '--json', str(RES/'ig.json')]}
 
 def main():
     quick = '--quick' in sys.argv
@@ -43,6 +44,7 @@ def main():
         if r.returncode: print(f'   {name} FAILED (exit {r.returncode}); see {RES/name}.log', flush=True)
     (RES/'run_all.json').write_text(json.dumps(dict(machine=machine, runs=summary), indent=1))
     print(json.dumps(summary))
+    subprocess.run([sys.executable, str(HERE/'tables.py')])
     sys.exit(1 if any(v['returncode'] for v in summary.values()) else 0)
 
 if __name__ == '__main__': main()

@@ -6,7 +6,7 @@ Docs: https://cxr-xai.github.io/cxr_xai/train.html.md"""
 
 # %% ../nbs/02_train.ipynb #79b2f8b1
 from __future__ import annotations
-import contextlib, hashlib, inspect, io, json, math, os, platform, shutil, tempfile, time, warnings
+import contextlib, hashlib, importlib, inspect, io, json, math, os, platform, shutil, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
@@ -36,7 +36,7 @@ from .core import MAX_SIZE, MAX_SEED, check_arg
 # %% auto #0
 __all__ = ['MODEL_SUFFIXES', 'RECIPE_VERSION', 'class_weights', 'Sensitivity', 'Specificity', 'RocAuc', 'screening_metrics',
            'StopOnNaN', 'check_dls', 'xray_learner', 'join_group', 'distributed', 'plot_loss', 'fit_recipe',
-           'check_train_args', 'train', 'train_cmd', 'cache_dir', 'phantom_model']
+           'check_train_args', 'train', 'train_cmd', 'cache_dir', 'code_fingerprint', 'phantom_model']
 
 # %% ../nbs/02_train.ipynb #64732ade
 def class_weights(labels, # the training split's labels (0/1)
@@ -355,7 +355,11 @@ def train_cmd(data:str, # dataset: Kaggle chest_xray folder, class folders, MedM
     check_train_args(size, epochs, bs, lr, seed, valid_pct, patience, num_workers, cli=True)
     res = train(data, out, arch=arch, size=size, epochs=epochs, bs=bs, lr=lr, pretrained=_parse_pretrained(pretrained),
                 seed=seed, valid_pct=valid_pct, patience=patience, num_workers=num_workers, force=force)
-    if dist_env()[0] == 0: print(json.dumps(res, indent=2))
+    if dist_env()[0]: return res   # rank 0 speaks for the processes of a launched run
+    v = res['valid']  # a short summary: the whole record is in the metrics JSON beside the model file
+    print(f"trained {res['arch']} for {res['epochs_run']} epoch(s) in {res['seconds']:.0f} s; best epoch {res['best_epoch']}: "
+          f"valid ROC AUC {v['roc_auc']:.3f}, sensitivity {v['sensitivity']:.3f}, specificity {v['specificity']:.3f}\n"
+          f"wrote {res['model']} (log, loss plot and metrics JSON beside it)")
     return res
 
 # %% ../nbs/02_train.ipynb #4727c41c
@@ -364,6 +368,28 @@ RECIPE_VERSION = 1  # bump when the phantom recipe changes, to invalidate caches
 def cache_dir() -> Path:
     "Where `phantom_model` keeps phantoms and models: `$CXR_XAI_CACHE`, or `~/.cache/cxr_xai`."
     return Path(os.environ.get('CXR_XAI_CACHE', Path.home()/'.cache'/'cxr_xai'))
+
+def _code_modules(mod:str) -> list:
+    "`mod` and every `cxr_xai` module it takes names from, recursively (the package's own attributes not followed)."
+    seen, todo = set(), [mod]
+    while todo:
+        name = todo.pop()
+        if name in seen: continue
+        seen.add(name)
+        m = importlib.import_module(name)
+        if name == 'cxr_xai': continue  # its attributes are whatever submodules happen to be loaded
+        for v in vars(m).values():
+            dep = v.__name__ if inspect.ismodule(v) else getattr(v, '__module__', None)
+            if isinstance(dep, str) and dep.split('.')[0] == 'cxr_xai' and dep not in seen: todo.append(dep)
+    return sorted(seen)
+
+def code_fingerprint(*mods:str, # module names to start from, e.g. 'cxr_xai.train'
+                    ) -> str:
+    "A hash of the source of `mods` and of every `cxr_xai` module they use, with the torch, fastai and NumPy versions."
+    h = hashlib.sha1(f"torch {torch.__version__} fastai {__import__('fastai').__version__} numpy {np.__version__}".encode())
+    for name in sorted(set(sum([_code_modules(m) for m in mods], []))):
+        h.update(name.encode() + b'\0' + inspect.getsource(importlib.import_module(name)).encode())
+    return h.hexdigest()[:12]
 
 def _phantom_items(d, seed):
     return resplit(read_items(d), valid_pct=0.25, seed=seed)
@@ -379,13 +405,14 @@ def phantom_model(size:int=64, # input side in pixels
                   difficulty:float=0.5, # phantom difficulty
                   refresh:bool=False, # retrain even if cached
                  ) -> tuple:
-    "A model trained on a phantom and the phantom's items (with `is_valid`), cached on disk by arguments."
-    code = hashlib.sha1(inspect.getsource(cxr_xai.data).encode()).hexdigest()[:8]  # a changed phantom is a new phantom
+    "A model trained on a phantom and the phantom's items (with `is_valid`), cached on disk by arguments, code and versions."
+    code = code_fingerprint('cxr_xai.train')  # what shapes the model: the recipe, the model, the data
+    pcode = code_fingerprint(make_phantom.__module__)  # what shapes the phantom
     args = dict(size=size, n=n, epochs=epochs, seed=seed, shortcut=shortcut, arch=arch, lr=lr, bs=bs,
                 difficulty=difficulty, recipe=RECIPE_VERSION, code=code)
     def _key(d): return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
     key = _key(args)
-    pkey = _key(dict(size=size, n=n, seed=seed, shortcut=shortcut, difficulty=difficulty, code=code))
+    pkey = _key(dict(size=size, n=n, seed=seed, shortcut=shortcut, difficulty=difficulty, code=pcode))
     root = cache_dir(); root.mkdir(parents=True, exist_ok=True)
     pdir, mfile = root/f'phantom-{pkey}', root/f'model-{key}.safetensors'
     if not (pdir/'manifest.csv').exists():

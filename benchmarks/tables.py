@@ -1,0 +1,190 @@
+#!/usr/bin/env python
+"""Write the benchmark tables from the results files, so that no figure is typed by hand.
+
+    python benchmarks/tables.py            # writes benchmarks/results/*.md and the tables of benchmarks/README.md
+    python benchmarks/tables.py --check    # exits 1 when any of them is not what the results files give (CI)
+
+Reads `benchmarks/results/{phantom,train,ig,lime}.json` (written by the benchmark scripts) and the demo's own
+`nbs/images/demo/metrics.json` and `quick_metrics.json`. Writes one markdown table per file into
+`benchmarks/results/NAME.md`, the block between `<!-- tables:start -->` and `<!-- tables:end -->` of
+`benchmarks/README.md`, and, as their output, the text of each notebook cell that displays one of the `.md` files
+(the notebooks' speed sections and the index, hence the README): the same as executing those cells.
+"""
+import json, re, sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RES, ROOT = HERE/'results', HERE.parent
+DEMO = ROOT/'nbs'/'images'/'demo'
+NAMES = {'teaching': 'teaching CNN', 'resnet18': 'ResNet-18'}
+START, END = '<!-- tables:start -->', '<!-- tables:end -->'
+
+def load(p):
+    p = Path(p)
+    return json.loads(p.read_text()) if p.exists() else None
+
+def table(head, rows):
+    "A markdown table."
+    return '\n'.join(['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)] +
+                     ['| ' + ' | '.join(str(c) for c in r) + ' |' for r in rows]) + '\n'
+
+def x(v): return f'{v:.2f}×'
+def s(v): return f'{v:.2f} s' if v < 10 else f'{v:.1f} s'
+def yes(ok): return 'yes' if ok else 'no'
+
+def phantom_md(d):
+    return table(['films, size', 'drawing alone, films per CPU-second', 'drawing + writing (`make_phantom`), films per CPU-second',
+                  'same, per wall-clock second', 'target', 'met?'],
+                 [[f"{d['n']}, {d['size']} px, one core", f"{d['draw_cpu_images_per_s']:.0f}", f"{d['make_cpu_images_per_s']:.0f}",
+                   f"{d['make_wall_images_per_s']:.0f}", f"≥ {d['target_images_per_s']}", yes(d['make_cpu_images_per_s'] >= d['target_images_per_s'])]])
+
+def train_md(d):
+    t, r = d['throughput'], d.get('recipe')
+    rows = [['training loop, plain PyTorch ÷ cxr_xai (images per CPU-second)', f"{t['ratio_cpu_time']:.2f} "
+             f"({t['images_per_cpu_s']['plain']:.0f} vs {t['images_per_cpu_s']['cxr_xai']:.0f})", '≤ 1.15', yes(t['ratio_cpu_time'] <= 1.15)]]
+    if r: rows.append([f"phantom recipe: lr-find + one-cycle, {r['n']} films at {r['size']} px",
+                       f"valid AUC {r['valid']['roc_auc']:.3f}, test AUC {r['test_auc']:.3f}, {r['wall_s']:.0f} s wall",
+                       'AUC ≥ 0.95 within 300 s', yes(r['test_auc'] >= 0.95 and r['wall_s'] <= 300)])
+    return table(['what', 'measured', 'target', 'met?'], rows)
+
+def ig_rows(d): return list(d['results'].values())
+
+def ig_md(d):
+    rows = []
+    for r in ig_rows(d):
+        c, m = r['median_cpu_s'], r.get('peak_mib') or {}
+        rows.append([f"{NAMES.get(r['arch'], r['arch'])}, {r['size']} px", r['auto_internal_batch_size'], s(c['cxr_xai']),
+                     s(c['captum']), s(c['captum_chunked']), f"{s(c[r['best_floor']])} ({r['best_floor'][6:]})",
+                     x(r['captum_over_cxr']), x(r['captum_chunked_over_cxr']), x(r['cxr_over_floor']),
+                     ' / '.join(f"{m.get(k, float('nan')):.0f}" for k in ('cxr_xai', 'captum', 'captum_chunked')) if m else '–'])
+    return table(['network, input', 'auto chunk', 'cxr_xai', 'captum default', 'captum, same chunks', 'floor (chunk)',
+                  'captum ÷ cxr_xai', 'captum same chunks ÷ cxr_xai', 'cxr_xai ÷ floor', 'peak MiB: cxr_xai / captum / captum chunked'], rows)
+
+def ig_chunks_md(d):
+    rows = ig_rows(d)
+    chunks = sorted({int(k[6:]) for r in rows for k in r['median_cpu_s'] if k.startswith('floor_')})
+    return table(['network, input'] + [f'{c}' + (' (captum\'s default)' if c == d.get('steps', 50) else '') for c in chunks],
+                 [[f"{NAMES.get(r['arch'], r['arch'])}, {r['size']} px"] + [f"{r['median_cpu_s'][f'floor_{c}']:.3f}" for c in chunks] for r in rows])
+
+def lime_md(d):
+    rows = []
+    for r in d['results']:
+        rows.append([f"{NAMES.get(r['arch'], r['arch'])}, {r['size']} px", r['num_samples'], r['floor_bs'],
+                     s(r['floor_cpu_s']), s(r['cxr_xai_warm_cpu_s']), s(r['cxr_xai_cold_cpu_s']), s(r['tutorial_cpu_s']),
+                     x(r['cxr_over_floor_warm_cpu_s']), x(r['tutorial_over_cxr_warm_cpu_s']), x(r['tutorial_over_cxr_cold_cpu_s'])])
+    return table(['model, input', 'samples', 'batch', 'floor', 'cxr_xai warm', 'cxr_xai cold', 'tutorial',
+                  'cxr_xai ÷ floor (warm)', 'tutorial ÷ cxr_xai (warm)', 'tutorial ÷ cxr_xai (cold)'], rows)
+
+def demo_md(full, quick):
+    rows = []
+    for name, d in (('`cxr-xai demo`', full), ('`cxr-xai demo --quick`', quick)):
+        if d is None: continue
+        a, sec = d['test']['metrics']['roc_auc'], d['seconds']
+        rows.append([name, f"{sec['total']:.0f} s", f"{sec['train']:.0f} s", f"{d['test']['n']} films, {d['test']['n_patients']} patients",
+                     f"{a['value']:.3f} ({a['lo']:.3f}–{a['hi']:.3f})", d.get('started', ''), d.get('machine', '')])
+    return table(['command', 'total', 'of which training', 'phantom test split', 'test ROC AUC (95% CI)', 'run', 'machine'], rows)
+
+def demo_test_md(d):
+    "The sentence of the index that gives the demo's test metrics."
+    m = d['test']; a, op = m['metrics']['roc_auc'], m['operating_points']['sens>=0.95']
+    return (f"The teaching CNN on the phantom's test split ({m['n']} films, {m['n_patients']} patients): ROC AUC {a['value']:.3f} "
+            f"(95% CI {a['lo']:.3f}–{a['hi']:.3f}, bootstrap by patient); at the threshold chosen on validation for sensitivity "
+            f"≥ 0.95, test sensitivity {op['sensitivity']['value']:.3f} and specificity {op['specificity']['value']:.3f}:\n")
+
+def summary_md(R):
+    "The short table of the index and README: one row per benchmark, with its target."
+    rows = []
+    if R.get('phantom'):
+        d = R['phantom']; rows.append([f"phantom films drawn and written, {d['size']} px, one core", f"{d['make_cpu_images_per_s']:.0f} per CPU-second", f"≥ {d['target_images_per_s']}", yes(d['make_cpu_images_per_s'] >= d['target_images_per_s'])])
+    if R.get('train'):
+        t = R['train']['throughput']; rows.append(['training loop, plain PyTorch ÷ cxr_xai (CPU time)', f"{t['ratio_cpu_time']:.2f}", '≤ 1.15', yes(t['ratio_cpu_time'] <= 1.15)])
+    if R.get('ig'):
+        for r in ig_rows(R['ig']):
+            rows.append([f"IG, 50 steps, {NAMES.get(r['arch'], r['arch'])} at {r['size']} px: captum's default ÷ cxr_xai",
+                         f"{x(r['captum_over_cxr'])} (captum with the same chunks: {x(r['captum_chunked_over_cxr'])})", '≥ 1.5×', yes(r['captum_over_cxr'] >= 1.5)])
+    if R.get('lime'):
+        for r in R['lime']['results']:
+            rows.append([f"LIME, {r['num_samples']} samples, {NAMES.get(r['arch'], r['arch'])} at {r['size']} px: cxr_xai ÷ floor (warm)",
+                         x(r['cxr_over_floor_warm_cpu_s']), '≤ 1.2×', yes(r['cxr_over_floor_warm_cpu_s'] <= 1.2)])
+            ok = r['tutorial_over_cxr_warm_cpu_s'] >= 2
+            rows.append([f"LIME, {NAMES.get(r['arch'], r['arch'])} at {r['size']} px: tutorial ÷ cxr_xai (warm; cold)",
+                         f"{x(r['tutorial_over_cxr_warm_cpu_s'])}; {x(r['tutorial_over_cxr_cold_cpu_s'])}",
+                         '≥ 2×' if r['arch'] == 'teaching' else '–', yes(ok) if r['arch'] == 'teaching' else '–'])
+    for name, d in (('`cxr-xai demo`', R.get('demo')), ('`cxr-xai demo --quick`', R.get('demo_quick'))):
+        if d: rows.append([name, f"{d['seconds']['total']:.0f} s, test ROC AUC {d['test']['metrics']['roc_auc']['value']:.3f} on the phantom",
+                           '≤ 10 min, AUC ≥ 0.95' if 'quick' not in name else '≤ 2 min', yes(d['seconds']['total'] <= (120 if 'quick' in name else 600))])
+    return table(['what', 'measured', 'target', 'met?'], rows)
+
+def machine_md(R):
+    "One line per results file: when and where it was measured."
+    out = []
+    if R.get('lime'):
+        m = R['lime']['machine']; out.append(f"- `lime.json`: {R['lime']['date']}, {m['platform']}, {m['cpus']} CPUs, torch {R['lime']['torch']}, "
+                                             f"{R['lime']['threads']} torch thread(s); load average {m['load_avg_at_start'][0]:.1f} at the start and "
+                                             f"{m.get('load_avg_at_end', [float('nan')])[0]:.1f} at the end (a shared machine)")
+    if R.get('ig'):
+        m = R['ig']['machine']; out.append(f"- `ig.json`: {m['platform']}, {m['cpus']} CPUs, torch {m['torch']}, {m['threads']} torch thread(s), "
+                                           f"{m['device']}; load average {m['load_avg_at_start'][0]:.1f} at the start; medians of {R['ig']['rounds']} rounds")
+    if R.get('phantom'): out.append(f"- `phantom.json`: one core; load average {R['phantom']['load_average'][0]:.1f}")
+    if R.get('train'): out.append(f"- `train.json`: torch {R['train']['machine']['torch']}, {R['train']['machine']['cpus']} CPUs; load average "
+                                  f"{R['train']['machine']['load_avg_1min']:.1f}")
+    for k in ('demo', 'demo_quick'):
+        if R.get(k): out.append(f"- `nbs/images/demo/{'metrics' if k == 'demo' else 'quick_metrics'}.json`: {R[k].get('started', '')}, {R[k].get('machine', '')}")
+    return '\n'.join(out) + '\n'
+
+def build():
+    "{path: text} of every generated file, from the results files."
+    R = dict(phantom=load(RES/'phantom.json'), train=load(RES/'train.json'), ig=load(RES/'ig.json'), lime=load(RES/'lime.json'),
+             demo=load(DEMO/'metrics.json'), demo_quick=load(DEMO/'quick_metrics.json'))
+    if R['ig'] and 'results' not in R['ig']: R['ig'] = None      # the format before the captum-with-chunks row
+    if R['lime'] and 'tutorial_over_cxr_cold_cpu_s' not in (R['lime'].get('results') or [{}])[0]: R['lime'] = None  # before cold/warm
+    files = {RES/'summary.md': summary_md(R), RES/'machines.md': machine_md(R)}
+    if R['phantom']: files[RES/'phantom.md'] = phantom_md(R['phantom'])
+    if R['train']: files[RES/'train.md'] = train_md(R['train'])
+    if R['ig']: files[RES/'ig.md'] = ig_md(R['ig']); files[RES/'ig_chunks.md'] = ig_chunks_md(R['ig'])
+    if R['lime']: files[RES/'lime.md'] = lime_md(R['lime'])
+    if R['demo']: files[RES/'demo.md'] = demo_md(R['demo'], R['demo_quick']); files[RES/'demo_test.md'] = demo_test_md(R['demo'])
+    readme = (HERE/'README.md').read_text()
+    if START in readme and END in readme:
+        parts = ['**Where and when each results file was measured**\n', files[RES/'machines.md'], '\n**Summary** (targets from the issues)\n',
+                 files[RES/'summary.md']]
+        for name, title in (('phantom', 'Phantom drawing'), ('train', 'Training'), ('ig', 'Integrated Gradients (median CPU seconds)'),
+                            ('ig_chunks', 'IG: 50 forward+backward passes by chunk size (median CPU seconds)'),
+                            ('lime', 'LIME (median CPU seconds over fresh processes)'), ('demo', 'The demo (its own metrics.json)')):
+            if RES/f'{name}.md' in files: parts += [f'\n**{title}**\n', files[RES/f'{name}.md']]
+        block = START + '\n' + '\n'.join(p.rstrip('\n') + '\n' for p in parts) + END
+        files[HERE/'README.md'] = readme[:readme.index(START)] + block + readme[readme.index(END) + len(END):]
+    return files
+
+SHOWS = re.compile(r'results/(\w+)\.md')
+
+def refresh_outputs(files):
+    "Give every notebook cell that displays `results/NAME.md` that file's text as its output; the notebooks changed."
+    changed = []
+    for nb_path in sorted((ROOT/'nbs').glob('*.ipynb')):
+        nb = json.loads(nb_path.read_text())
+        dirty = False
+        for c in nb['cells']:
+            src = ''.join(c['source']) if isinstance(c['source'], list) else c['source']
+            names = SHOWS.findall(src) if c['cell_type'] == 'code' else []
+            if len(names) != 1 or RES/f'{names[0]}.md' not in files: continue
+            text = files[RES/f'{names[0]}.md']
+            out = [dict(output_type='execute_result', execution_count=None, metadata={},
+                        data={'text/markdown': text.splitlines(keepends=True), 'text/plain': ['<IPython.core.display.Markdown object>']})]
+            if c.get('outputs') != out: c['outputs'] = out; dirty = True
+        if dirty:
+            nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n'); changed.append(nb_path.name)
+    return changed
+
+def main():
+    files = build()
+    if '--check' in sys.argv:
+        stale = [str(p.relative_to(ROOT)) for p, t in files.items() if not p.exists() or p.read_text() != t]
+        if stale: sys.exit('benchmark tables out of step with the results files: ' + ', '.join(stale) + '; run `python benchmarks/tables.py`')
+        return print(f'{len(files)} benchmark tables in step with the results files')
+    for p, t in files.items(): p.write_text(t)
+    print(f"wrote {', '.join(str(p.relative_to(ROOT)) for p in files)}")
+    changed = refresh_outputs(files)
+    if changed: print(f"outputs of the cells showing these tables refreshed in {', '.join(changed)} (run nbdev-clean)")
+
+if __name__ == '__main__': main()
