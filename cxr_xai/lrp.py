@@ -159,7 +159,7 @@ def _lrp_pass(model, net, x, composite, epsilon, gamma):
     with comp.context(net) as hooked:
         out = hooked(xn)
         R, = torch.autograd.grad(out, xn, grad_outputs=out.detach())
-    return R.detach().sum(1)[0], float(out)
+    return R.detach().sum(1)[0], float(out.detach())
 
 def _conservation(attr, f):
     "How far the relevance sum is from the explained output: absolute and relative."
