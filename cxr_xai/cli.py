@@ -88,7 +88,7 @@ def explain_cmd(model:str, # model file written by `cxr-xai train` or `cxr-xai d
                ):
     "Explain a model's decisions on x-ray files with Integrated Gradients or LIME."
     from cxr_xai.model import load_model
-    from cxr_xai.ig import explain_files
+    from cxr_xai.explanation import explain_files
     if method not in EXPLAINERS: raise CxrError(f"unknown --method {method!r}: choose one of {', '.join(EXPLAINERS)}")
     if not images: raise CxrError("no x-ray files or folders given to explain")
     m = load_model(model)
@@ -96,7 +96,7 @@ def explain_cmd(model:str, # model file written by `cxr-xai train` or `cxr-xai d
     fn = getattr(importlib.import_module(mod), name)
     kw = dict(n_steps=steps, baseline=baseline) if method == 'ig' else dict(num_samples=samples, n_segments=segments, hide=hide)
     t0 = time.perf_counter()
-    rows = explain_files(m, list(images), fn, out, target=_target(target), seed=seed, **kw)
+    rows = explain_files(m, list(images), out, method, target=_target(target), **kw)
     ok = sum(r['ok'] for r in rows)
     print(f"explained {ok} of {len(rows)} x-ray(s) with {method} in {time.perf_counter() - t0:.1f} s; wrote {out}")
     if not ok: raise CxrError(f"none of the {len(rows)} file(s) could be explained; the first: {rows[0]['error']}")

@@ -1,4 +1,4 @@
-"""The `Explanation` record every explainer returns, its pictures, and Integrated Gradients on the pixel-space model: baselines, steps, the completeness check, SmoothGrad, and a slider widget.
+"""Integrated Gradients on the pixel-space model: baselines, steps (fixed, or refined until the map adds up), the completeness check, SmoothGrad, and a slider widget.
 
 Docs: https://cxr-xai.github.io/cxr_xai/ig.html.md"""
 
@@ -6,127 +6,18 @@ Docs: https://cxr-xai.github.io/cxr_xai/ig.html.md"""
 
 # %% ../nbs/05_ig.ipynb #64a62a97
 from __future__ import annotations
-import json, math, time, warnings
-from dataclasses import dataclass, field
-from pathlib import Path
+import math, time, warnings
 import numpy as np, torch, torch.nn as nn
 import matplotlib.pyplot as plt
-from matplotlib.colors import Normalize, TwoSlopeNorm
-from matplotlib.cm import ScalarMappable
 from scipy.ndimage import gaussian_filter
 from captum.attr import IntegratedGradients, NoiseTunnel
-from fastprogress.fastprogress import progress_bar
-from .data import CxrError, CLASSES, IMAGE_EXTS, load_xray, resize_xray, jsonable
+from .core import CxrError, CLASSES
+from .explanation import (Explanation, as_np, attr_scale, check_xray, resolve_target, OutputHead, OUTPUTS,
+                          register_method, show_explanations, mask_share)
 
 # %% auto #0
-__all__ = ['BASELINES', 'IG_METHODS', 'OUTPUTS', 'CPU_PX_BUDGET', 'GPU_PX_BUDGET', 'Explanation', 'show_attr',
-           'show_explanations', 'make_baseline', 'check_xray', 'auto_batch_size', 'integrated_gradients', 'mask_share',
-           'IGWidget', 'ig_frames', 'explain_files']
-
-# %% ../nbs/05_ig.ipynb #49846d71
-@dataclass
-class Explanation:
-    "What every explainer returns: a pixel-space attribution map for one x-ray, and how it was made."
-    attr: np.ndarray              # H×W float32 attribution map in pixel space (channels summed)
-    xray: np.ndarray              # H×W x-ray in [0, 1] that was explained
-    method: str                   # short name of the explainer: 'ig', 'lime', ...
-    params: dict = field(default_factory=dict)  # the explainer's settings, JSON-able
-    target: int = 0               # class index explained
-    score: float = float('nan')   # model probability of `target` at the input
-    baseline_score: float|None = None  # model probability of `target` at the baseline (IG)
-    delta: float|None = None      # completeness gap: sum(attr) - (F(x) - F(baseline))
-    rel_delta: float|None = None  # |delta| / |F(x) - F(baseline)|
-    seconds: float = 0.           # wall-clock time the explainer took
-    source: str|None = None       # file the x-ray came from, if any
-
-    def __post_init__(self):
-        a, x = _as_np(self.attr), _as_np(self.xray)
-        if a.ndim == 3: a = a.sum(0)    # channels first: sum the channels
-        if x.ndim == 3: x = x.mean(0)
-        if a.ndim != 2 or a.shape != x.shape:
-            raise CxrError(f"Explanation: attribution map {a.shape} does not match x-ray {x.shape}")
-        self.attr, self.xray = a.astype(np.float32), x.astype(np.float32)
-
-def _as_np(a):
-    "`a` as a numpy array, squeezing leading singleton axes (N=1, C=1)."
-    a = a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else np.asarray(a)
-    while a.ndim > 2 and a.shape[0] == 1: a = a[0]
-    return a
-
-# %% ../nbs/05_ig.ipynb #091f999b
-_CMAPS = dict(all='RdBu_r', positive='Reds', absolute='magma')
-
-def _overlay_parts(attr, sign='all', clip=99.5, vmax=None):
-    "The values, colour map and norm to draw `attr` with for a `sign` view."
-    if sign not in _CMAPS: raise CxrError(f"sign must be one of {list(_CMAPS)}, not {sign!r}")
-    a = attr.clip(0) if sign == 'positive' else np.abs(attr) if sign == 'absolute' else attr
-    v = vmax or float(np.percentile(np.abs(a), clip)) or float(np.abs(a).max()) or 1.
-    norm = TwoSlopeNorm(0., -v, v) if sign == 'all' else Normalize(0., v)
-    return a, plt.get_cmap(_CMAPS[sign]), norm, v
-
-def show_attr(attr, xray, ax=None, sign='all', alpha=0.5, mask=None, clip=99.5, colorbar=True, title=None, vmax=None):
-    "Draw `attr` over `xray` on `ax`: signed/positive/absolute view, opacity growing with |attr| up to `alpha`."
-    if ax is None: _, ax = plt.subplots(figsize=(4, 4))
-    a, cmap, norm, v = _overlay_parts(attr, sign, clip, vmax)
-    ax.imshow(xray, cmap='gray', vmin=0, vmax=1)
-    ax.imshow(cmap(norm(a)), alpha=(alpha * np.sqrt(np.clip(np.abs(a) / v, 0, 1))).astype(float))
-    if mask is not None and np.asarray(mask).any():
-        ax.contour(np.asarray(mask, dtype=float), levels=[0.5], colors='lime', linewidths=1.2)
-    if colorbar: ax.figure.colorbar(ScalarMappable(norm, cmap), ax=ax, fraction=0.046, pad=0.03)
-    if title: ax.set_title(title, fontsize=9)
-    ax.axis('off')
-    return ax
-
-# %% ../nbs/05_ig.ipynb #0813b2d7
-def _title(e, classes=CLASSES):
-    name = classes[e.target] if 0 <= e.target < len(classes) else str(e.target)
-    t = f"{e.method}: {name} p={e.score:.2f}"
-    if 'r2' in e.params: t += f"\nsurrogate R²={e.params['r2']:.2f}"  # LIME: its fit is what to read, it promises no completeness
-    elif e.rel_delta is not None: t += f"\nδ={e.delta:+.3g} ({100*e.rel_delta:.1f}%)"
-    return t
-
-def _show(self:Explanation, ax=None, sign='all', alpha=0.5, mask=None, clip=99.5, colorbar=True, title=None, vmax=None):
-    "Overlay the attribution map on the x-ray (see `show_attr`); title says method, class, score and delta."
-    return show_attr(self.attr, self.xray, ax=ax, sign=sign, alpha=alpha, mask=mask, clip=clip,
-                     colorbar=colorbar, title=_title(self) if title is None else title, vmax=vmax)
-Explanation.show = _show
-
-# %% ../nbs/05_ig.ipynb #0526fe48
-def _to_dict(self:Explanation):
-    "The record as JSON-able values: everything but the arrays, plus the map's shape and sum."
-    d = {k: getattr(self, k) for k in ('method','params','target','score','baseline_score','delta',
-                                       'rel_delta','seconds','source')}
-    d.update(shape=list(self.attr.shape), attr_sum=float(self.attr.sum()), attr_absmax=float(np.abs(self.attr).max()))
-    return jsonable(d)
-
-def _save(self:Explanation, out_dir, stem, mask=None, sign='all', alpha=0.5):
-    "Write `{stem}_{method}.png` (x-ray | overlay), `.npy` (the map) and `.json` (`to_dict`) to `out_dir`."
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    base = out / f"{stem}_{self.method}"
-    fig, (a0, a1) = plt.subplots(1, 2, figsize=(8, 4), gridspec_kw=dict(width_ratios=[1, 1.08]))
-    a0.imshow(self.xray, cmap='gray', vmin=0, vmax=1); a0.set_title(self.source or stem, fontsize=8); a0.axis('off')
-    self.show(a1, sign=sign, alpha=alpha, mask=mask)
-    fig.tight_layout(); fig.savefig(base.with_suffix('.png'), dpi=110); plt.close(fig)
-    np.save(base.with_suffix('.npy'), self.attr)
-    base.with_suffix('.json').write_text(json.dumps(self.to_dict(), indent=1))
-    return dict(png=str(base.with_suffix('.png')), npy=str(base.with_suffix('.npy')), json=str(base.with_suffix('.json')))
-
-Explanation.to_dict, Explanation.save = _to_dict, _save
-
-# %% ../nbs/05_ig.ipynb #79b758a0
-def show_explanations(exps, masks=None, ncols=4, sign='all', alpha=0.5, titles=None, size=3.2, colorbar=True):
-    "Grid of explanations, each on its own symmetric scale; `masks` (one per explanation, or one for all) outlined."
-    exps = list(exps); n = len(exps)
-    if not n: raise CxrError("show_explanations: no explanations to show")
-    if masks is None or isinstance(masks, np.ndarray) and masks.ndim == 2: masks = [masks] * n
-    ncols = min(ncols, n); nrows = math.ceil(n / ncols)
-    fig, axs = plt.subplots(nrows, ncols, figsize=(size * ncols * 1.12, size * nrows), squeeze=False)
-    for i, ax in enumerate(axs.flat):
-        if i >= n: ax.axis('off'); continue
-        exps[i].show(ax, sign=sign, alpha=alpha, mask=masks[i], colorbar=colorbar,
-                     title=None if titles is None else titles[i])
-    fig.tight_layout()
-    return fig
+__all__ = ['BASELINES', 'IG_METHODS', 'CPU_PX_BUDGET', 'GPU_PX_BUDGET', 'make_baseline', 'auto_batch_size',
+           'integrated_gradients', 'IGWidget', 'ig_frames']
 
 # %% ../nbs/05_ig.ipynb #75944a0e
 BASELINES = ('black', 'white', 'blur', 'uniform', 'gaussian', 'mean', 'distribution')
@@ -135,7 +26,7 @@ def make_baseline(xray, baseline='black', sigma=None, noise=0.1, refs=None, k=8,
     "The baseline(s) for `xray` (H×W in [0,1]) as a k×H×W float32 array (k=1 except for 'distribution')."
     x = np.asarray(xray, dtype=np.float32); h, w = x.shape; rng = np.random.default_rng(seed)
     if not isinstance(baseline, str):
-        b = _as_np(baseline).astype(np.float32)
+        b = as_np(baseline).astype(np.float32)
         if b.shape[-2:] != x.shape: raise CxrError(f"baseline shape {b.shape} does not match the x-ray {x.shape}")
         return b.reshape(-1, h, w)
     if baseline == 'black': b = np.zeros_like(x)
@@ -147,7 +38,7 @@ def make_baseline(xray, baseline='black', sigma=None, noise=0.1, refs=None, k=8,
         if refs is None:
             if baseline == 'mean': raise CxrError("baseline='mean' needs `refs`: training x-rays (N×H×W) or their mean (H×W)")
             return rng.uniform(0, 1, (k, h, w)).astype(np.float32)
-        r = _as_np(refs).astype(np.float32).reshape(-1, *np.shape(refs)[-2:])
+        r = as_np(refs).astype(np.float32).reshape(-1, *np.shape(refs)[-2:])
         if r.shape[-2:] != x.shape: raise CxrError(f"refs are {r.shape[-2:]} images, the x-ray is {x.shape}")
         if baseline == 'mean': b = r.mean(0)
         else: return r[rng.choice(len(r), size=k, replace=len(r) < k)]
@@ -156,49 +47,6 @@ def make_baseline(xray, baseline='black', sigma=None, noise=0.1, refs=None, k=8,
 
 # %% ../nbs/05_ig.ipynb #fcdef548
 IG_METHODS = ('gausslegendre', 'riemann_trapezoid', 'riemann_middle', 'riemann_left', 'riemann_right')
-OUTPUTS = ('logodds', 'logit', 'prob')
-
-def _logodds(z):
-    "Per class c: z_c - logsumexp(z_others) = log p_c/(1-p_c)."
-    return torch.stack([z[:, c] - torch.logsumexp(torch.cat([z[:, :c], z[:, c+1:]], 1), 1)
-                        for c in range(z.shape[1])], 1)
-
-class _Head(nn.Module):
-    "The model followed by the quantity IG attributes: log-odds, raw logits, or softmax probabilities."
-    def __init__(self, model, output='logodds'): super().__init__(); self.model, self.output = model, output
-    def transform(self, z):
-        return _logodds(z) if self.output == 'logodds' else z.softmax(1) if self.output == 'prob' else z
-    def forward(self, x): return self.transform(self.model(x))
-
-def _device(model):
-    p = next(model.parameters(), None)
-    return p.device if p is not None else torch.device('cpu')
-
-def check_xray(model, xray, name='x-ray'):
-    "`xray` as a 1×1×H×W float tensor on the model's device, or a `CxrError` saying what is wrong with it."
-    x = xray.detach().float().cpu() if isinstance(xray, torch.Tensor) else torch.as_tensor(np.asarray(xray, dtype=np.float32))
-    while x.ndim > 2 and x.shape[0] == 1: x = x[0]
-    if x.ndim != 2: raise CxrError(f"{name}: expected one grey image H×W, got shape {tuple(x.shape)}")
-    if not torch.isfinite(x).all(): raise CxrError(f"{name}: contains NaN or infinite pixel values")
-    lo, hi = x.min().item(), x.max().item()
-    if lo < -1e-3 or hi > 1 + 1e-3:
-        raise CxrError(f"{name}: pixel values must be in [0, 1], got [{lo:.3g}, {hi:.3g}]; pass the x-ray "
-                       "before normalisation (the model normalises inside)")
-    size = getattr(model, 'size', None)
-    if size is not None and tuple(x.shape) != (size, size):
-        raise CxrError(f"{name}: image is {x.shape[0]}×{x.shape[1]} but the model takes {size}×{size}; resize it first")
-    return x[None, None].to(_device(model))
-
-def _target(model, target, z):
-    "Resolve `target` (None = predicted, an index, or a class name) to a class index."
-    classes = list(getattr(model, 'classes', CLASSES)); C = z.shape[1]
-    if target is None: return int(z[0].argmax())
-    if isinstance(target, str):
-        if target not in classes: raise CxrError(f"target {target!r} is not one of the classes {classes}")
-        return classes.index(target)
-    if not isinstance(target, (int, np.integer)) or not 0 <= target < C:
-        raise CxrError(f"target {target!r} is out of range: the model has {C} classes {classes[:C]}")
-    return int(target)
 
 # %% ../nbs/05_ig.ipynb #2915504f
 CPU_PX_BUDGET = 2**18   # pixels per chunk on CPU (measured: see the table above)
@@ -211,43 +59,42 @@ def auto_batch_size(n_examples, n_steps, hw, device='cpu'):
     per = math.ceil(n_steps / math.ceil(n_steps / per))   # even chunks: 50 -> 25+25, not 40+10
     return n_examples * per
 
-# %% ../nbs/05_ig.ipynb #07d49491
-def integrated_gradients(model:nn.Module, # pixel-space model: N×1×H×W in [0,1] -> logits N×C
-                         xray, # the x-ray, H×W in [0, 1] (array or tensor), at the model's size
-                         target:int|str|None=None, # class index or name to explain; None = predicted class
-                         baseline='black', # one of `BASELINES`, or an array (H×W or k×H×W)
-                         n_steps:int=50, # points on the path
-                         method:str='gausslegendre', # integration rule, one of `IG_METHODS`
-                         internal_batch_size:int|str='auto', # path points per forward pass; 'auto' = `auto_batch_size`
-                         nt_samples:int=0, # >0: SmoothGrad over IG with this many noisy copies (captum NoiseTunnel)
-                         nt_stdev:float=0.1, # SmoothGrad noise, in pixel units
-                         sigma:float|None=None, # blur baseline's Gaussian σ in pixels (default H/20)
-                         noise:float=0.1, # 'gaussian' baseline's noise level, in pixel units
-                         refs=None, # training x-rays (N×H×W) or their mean, for 'mean' and 'distribution'
-                         k:int=8, # number of baselines for 'distribution'
-                         seed:int=0, # seed for random baselines and SmoothGrad noise
-                         output:str='logodds', # what is attributed: 'logodds', 'logit' or 'prob' of the target
-                         warn_delta:float=0.05, # warn when |delta| / |F(x) - F(x')| exceeds this
-                         source:str|None=None, # file name to record in the explanation
-                        )->Explanation:
-    "Integrated Gradients of `model`'s `target` output at `xray`, with its completeness check."
-    t0 = time.perf_counter()
-    x = check_xray(model, xray)
-    if not isinstance(n_steps, (int, np.integer)) or n_steps < 1: raise CxrError(f"n_steps must be an integer ≥ 1, got {n_steps!r}")
-    if method not in IG_METHODS: raise CxrError(f"unknown integration method {method!r}: choose one of {', '.join(IG_METHODS)}")
-    if method != 'gausslegendre' and n_steps < 2: raise CxrError(f"n_steps must be ≥ 2 for {method}, got {n_steps}")
+# %% ../nbs/05_ig.ipynb #89e19465
+def _check_steps(n_steps, method, tol, n0, max_steps, output):
+    "True for n_steps='auto'; a `CxrError` for a bad step setting."
     if output not in OUTPUTS: raise CxrError(f"unknown output {output!r}: choose one of {', '.join(OUTPUTS)}")
-    b = torch.from_numpy(make_baseline(x[0, 0].cpu().numpy(), baseline, sigma=sigma, noise=noise, refs=refs,
-                                       k=k, seed=seed))[:, None].to(x)
-    model.eval(); head = _Head(model, output)
-    with torch.no_grad(): z = model(torch.cat([x, b]))                 # the input and every baseline, one pass
-    t = _target(model, target, z)
-    p, f = z.softmax(1)[:, t], head.transform(z)[:, t]
-    fx, fb = f[0].item(), f[1:].mean().item()
-    n = len(b); inp = x.expand(n, -1, -1, -1)
-    ibs = auto_batch_size(n, n_steps, x.shape[-1] * x.shape[-2], x.device) if internal_batch_size == 'auto' else internal_batch_size
-    if ibs is not None and ibs < n: raise CxrError(f"internal_batch_size must be ≥ the number of baselines ({n}), got {ibs}")
-    ig = IntegratedGradients(head)
+    if method is not None and method not in IG_METHODS:
+        raise CxrError(f"unknown integration method {method!r}: choose one of {', '.join(IG_METHODS)}")
+    if n_steps == 'auto':
+        if method not in (None, 'riemann_trapezoid'):
+            raise CxrError(f"n_steps='auto' refines nested trapezoid grids; method={method!r} needs a number of steps")
+        if not (isinstance(tol, (int, float)) and 0 < tol < 1): raise CxrError(f"tol must be in (0, 1), got {tol!r}")
+        if not isinstance(n0, (int, np.integer)) or n0 < 1: raise CxrError(f"n0 must be an integer ≥ 1, got {n0!r}")
+        if not isinstance(max_steps, (int, np.integer)) or max_steps < n0 + 1:
+            raise CxrError(f"max_steps must be an integer ≥ n0 + 1 = {n0 + 1}, got {max_steps!r}")
+        return True
+    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 1:
+        raise CxrError(f"n_steps must be an integer ≥ 1 or 'auto', got {n_steps!r}")
+    if (method or 'gausslegendre') != 'gausslegendre' and n_steps < 2:
+        raise CxrError(f"n_steps must be ≥ 2 for {method}, got {n_steps}")
+    return False
+
+def _noisy(x, nt_samples, nt_stdev, seed):
+    "The x-ray itself, or `nt_samples` seeded noisy copies of it (SmoothGrad)."
+    if not nt_samples: return [x]
+    g = torch.Generator().manual_seed(seed)
+    return [x + nt_stdev * torch.randn(x.shape, generator=g).to(x) for _ in range(nt_samples)]
+
+def _run_auto(head, x, b, t, n_steps, method, tol, n0, max_steps, ibs, nt_samples, nt_stdev, seed, fx, fb):
+    "IG with n_steps='auto' on the x-ray (or each noisy copy): map per baseline, delta, relative gap, points."
+    rs = [_ig_auto(head, xs, b, t, n0, tol, max_steps, ibs or 2**31) for xs in _noisy(x, nt_samples, nt_stdev, seed)]
+    attr = torch.stack([r[0] for r in rs]).mean(0)
+    delta = float(np.mean([r[1] for r in rs])); rel = float(np.max([r[2] for r in rs]))
+    return attr, delta, rel, int(np.max([r[3] for r in rs])), dict(path=sum(r[3] for r in rs), ends=0)
+
+def _run_captum(head, x, b, t, n_steps, method, tol, n0, max_steps, ibs, nt_samples, nt_stdev, seed, fx, fb):
+    "IG with a fixed n_steps through captum (NoiseTunnel for SmoothGrad): map per baseline, delta, relative gap, points."
+    n = len(b); inp = x.expand(n, -1, -1, -1); ig = IntegratedGradients(head)
     kw = dict(baselines=b, target=t, n_steps=n_steps, method=method, internal_batch_size=ibs)
     if nt_samples:
         with torch.random.fork_rng(devices=[x.device] if x.device.type == 'cuda' else []):
@@ -260,25 +107,94 @@ def integrated_gradients(model:nn.Module, # pixel-space model: N×1×H×W in [0,
         delta = attr.sum().item() / n - (fx - fb)
     gap = abs(fx - fb)
     rel = abs(delta) / gap if gap > 1e-6 else (0. if abs(delta) < 1e-6 else float('inf'))
-    if rel > warn_delta:
-        warnings.warn(f"IG completeness gap is {100*rel:.1f}% of F(x)-F(x') (delta={delta:+.3g}, n_steps={n_steps}, "
-                      f"method={method}): raise n_steps for a map that adds up", stacklevel=2)
+    return attr, delta, rel, n_steps, dict(path=n_steps * max(1, nt_samples), ends=2 * nt_samples)  # NoiseTunnel's delta: 2 forwards per copy
+
+# %% ../nbs/05_ig.ipynb #07d49491
+def integrated_gradients(model:nn.Module, # pixel-space model: N×1×H×W in [0,1] -> logits N×C
+                         xray, # the x-ray, H×W in [0, 1] (array or tensor), at the model's size
+                         target:int|str|None=None, # class index or name to explain; None = predicted class
+                         baseline='black', # one of `BASELINES`, or an array (H×W or k×H×W)
+                         n_steps:int|str='auto', # points on the path, or 'auto': refine until the gap < `tol`
+                         method:str|None=None, # integration rule, one of `IG_METHODS` (default: gausslegendre; auto: trapezoid)
+                         tol:float=0.01, # auto: stop when |delta| / |F(x) - F(x')| is below this
+                         n0:int=4, # auto: intervals of the first, coarsest grid
+                         max_steps:int=513, # auto: at most this many path points, then warn
+                         internal_batch_size:int|str='auto', # path points per forward pass; 'auto' = `auto_batch_size`
+                         nt_samples:int=0, # >0: SmoothGrad over IG with this many noisy copies
+                         nt_stdev:float=0.1, # SmoothGrad noise, in pixel units
+                         sigma:float|None=None, # blur baseline's Gaussian σ in pixels (default H/20)
+                         noise:float=0.1, # 'gaussian' baseline's noise level, in pixel units
+                         refs=None, # training x-rays (N×H×W) or their mean, for 'mean' and 'distribution'
+                         k:int=8, # number of baselines for 'distribution'
+                         seed:int=0, # seed for random baselines and SmoothGrad noise
+                         output:str='logodds', # what is attributed: 'logodds', 'logit' or 'prob' of the target
+                         warn_delta:float=0.05, # warn when |delta| / |F(x) - F(x')| exceeds this (auto: `tol`)
+                         source:str|None=None, # file name to record in the explanation
+                        )->Explanation:
+    "Integrated Gradients of `model`'s `target` output at `xray`, with its completeness check."
+    t0 = time.perf_counter()
+    x = check_xray(model, xray)
+    auto = _check_steps(n_steps, method, tol, n0, max_steps, output)
+    method = method or ('riemann_trapezoid' if auto else 'gausslegendre')
+    b = torch.from_numpy(make_baseline(x[0, 0].cpu().numpy(), baseline, sigma=sigma, noise=noise, refs=refs,
+                                       k=k, seed=seed))[:, None].to(x)
+    model.eval(); head = OutputHead(model, output)
+    with torch.no_grad(): z = model(torch.cat([x, b]))                 # the input and every baseline, one pass
+    t = resolve_target(model, target, z)
+    p, f = z.softmax(1)[:, t], head.transform(z)[:, t]
+    fx, fb = f[0].item(), f[1:].mean().item()
+    n = len(b); hw = x.shape[-1] * x.shape[-2]
+    ibs = auto_batch_size(n, 64 if auto else n_steps, hw, x.device) if internal_batch_size == 'auto' else internal_batch_size
+    if ibs is not None and ibs < n: raise CxrError(f"internal_batch_size must be ≥ the number of baselines ({n}), got {ibs}")
+    run = _run_auto if auto else _run_captum
+    attr, delta, rel, steps, cost = run(head, x, b, t, n_steps, method, tol, n0, max_steps, ibs, nt_samples, nt_stdev, seed, fx, fb)
+    if rel > (tol if auto else warn_delta):
+        how = f"reached max_steps={max_steps} at tol={tol}" if auto else f"n_steps={n_steps}, method={method}"
+        warnings.warn(f"IG completeness gap is {100*rel:.1f}% of F(x)-F(x') (delta={delta:+.3g}, {how}): "
+                      f"raise n_steps for a map that adds up", stacklevel=2)
     params = dict(baseline=baseline if isinstance(baseline, str) else 'array', n_steps=n_steps, method=method,
-                  internal_batch_size=ibs, output=output, nt_samples=nt_samples, seed=seed,
-                  F_x=fx, F_baseline=fb)
+                  internal_batch_size=ibs, output=output, nt_samples=nt_samples, seed=seed, F_x=fx, F_baseline=fb)
+    if auto: params.update(tol=tol, n0=n0, max_steps=max_steps)
     if params['baseline'] == 'blur': params['sigma'] = x.shape[-2] / 20 if sigma is None else sigma
     if params['baseline'] == 'gaussian': params['noise'] = noise
     if params['baseline'] == 'distribution': params['k'] = n
     if nt_samples: params['nt_stdev'] = nt_stdev
+    path = cost['path'] * n
     return Explanation(attr.mean(0).detach().cpu().numpy(), x[0, 0].cpu().numpy(), 'ig', params, target=t,
                        score=p[0].item(), baseline_score=p[1:].mean().item(), delta=delta, rel_delta=rel,
-                       seconds=time.perf_counter() - t0, source=source)
+                       seconds=time.perf_counter() - t0, source=source, steps=steps,
+                       passes=dict(forward=1 + n + path + cost['ends'] * n, backward=path))
 
-# %% ../nbs/05_ig.ipynb #bb69503f
-def mask_share(e:Explanation, mask) -> float:
-    "Share of the positive attribution that lies inside `mask` (compare with the mask's area share)."
-    pos = e.attr.clip(0); m = np.asarray(mask, bool)
-    return float(pos[m].sum() / max(pos.sum(), 1e-12))
+register_method('ig', integrated_gradients, "Integrated Gradients: gradients summed along a path from a baseline "
+                "(what 'absent' looks like) to the x-ray; the map adds up to F(x) − F(baseline)")
+
+# %% ../nbs/05_ig.ipynb #474cb669
+def _path_grads(head, x, b, t, alphas, bs):
+    "Sum over `alphas` of the gradients of `head`'s `t` output at b + α(x − b) (per baseline), and the outputs."
+    n, g, out = len(b), torch.zeros_like(b), []
+    pts = torch.as_tensor(alphas, dtype=x.dtype, device=x.device)
+    for i in range(0, len(pts), max(1, bs // n)):
+        a = pts[i:i + max(1, bs // n)].view(-1, 1, 1, 1, 1)
+        p = (b + a * (x - b)).reshape(-1, *x.shape[1:]).requires_grad_(True)     # (A·n)×1×H×W
+        f = head(p)[:, t]
+        g += torch.autograd.grad(f.sum(), p)[0].view(len(a), n, *x.shape[1:]).sum(0)
+        out.append(f.detach().view(len(a), n))
+    return g, torch.cat(out)
+
+def _ig_auto(head, x, b, t, n0, tol, max_steps, bs):
+    "Trapezoid IG on nested grids of n0, 2·n0, ... intervals until the completeness gap < `tol`; every point reused."
+    g_end, f = _path_grads(head, x, b, t, [0., 1.], bs)           # the two ends: F(baseline) and F(x)
+    fb, fx = f[0], f[1]                                             # per baseline
+    g_int, _ = _path_grads(head, x, b, t, np.arange(1, n0) / n0, bs)
+    n, pts = n0, n0 + 1
+    while True:
+        attr = (x - b) * (g_end / 2 + g_int) / n                     # the trapezoid rule on n intervals
+        delta = attr.sum((1, 2, 3)).mean().item() - (fx - fb).mean().item()
+        gap = abs((fx - fb).mean().item())
+        rel = abs(delta) / gap if gap > 1e-6 else (0. if abs(delta) < 1e-6 else float('inf'))
+        if rel < tol or pts + n > max_steps: return attr, delta, rel, pts, fx.mean().item(), fb.mean().item()
+        g_int += _path_grads(head, x, b, t, (2 * np.arange(n) + 1) / (2 * n), bs)[0]   # the new midpoints only
+        n, pts = 2 * n, pts + n
 
 # %% ../nbs/05_ig.ipynb #d97e14f7
 class IGWidget:
@@ -329,7 +245,7 @@ class IGWidget:
         self.sigma.disabled, self.noise.disabled = self.baseline.value != 'blur', self.baseline.value != 'gaussian'
         e = self.explanation
         col = 'crimson' if e.rel_delta > 0.05 else 'seagreen'
-        self.info.value = (f"<b>{e.params['baseline']}</b>, {e.params['n_steps']} steps<br>p({_title(e).split(':')[1].split()[0]}) = "
+        self.info.value = (f"<b>{e.params['baseline']}</b>, {e.params['n_steps']} steps<br>p({e.title().split(':')[1].split()[0]}) = "
                            f"{e.score:.3f}, at baseline {e.baseline_score:.3f}<br><span style='color:{col}'>δ = {e.delta:+.3g} "
                            f"({100*e.rel_delta:.1f}%)</span>  {e.seconds:.2f} s")
         self.out.clear_output(wait=True)
@@ -355,54 +271,10 @@ def ig_frames(model, xray, mask=None, steps=(4, 16, 64), baselines=('black', 'bl
         warnings.simplefilter('ignore')
         for r, b in enumerate(baselines):
             row = [integrated_gradients(model, xray, baseline=b, n_steps=n, **kw) for n in steps]
-            vmax = max(_overlay_parts(e.attr, sign)[3] for e in row)   # one scale per row: steps compare directly
+            vmax = max(attr_scale(e.attr, sign) for e in row)   # one scale per row: steps compare directly
             for c, (n, e) in enumerate(zip(steps, row)):
                 exps[b, n] = e
                 e.show(axs[r, c], sign=sign, alpha=alpha, mask=mask, colorbar=c == len(steps) - 1, vmax=vmax,
                        title=f"{b}, {n} steps\nδ={100*e.rel_delta:.1f}%")
     fig.tight_layout()
     return fig, exps
-
-# %% ../nbs/05_ig.ipynb #f3c2816a
-def _expand(files):
-    "Files as a list of paths, folders searched recursively for images (sorted)."
-    out = []
-    for f in ([files] if isinstance(files, (str, Path)) else files):
-        f = Path(f)
-        if f.is_dir(): out += sorted(p for p in f.rglob('*') if p.suffix.lower() in IMAGE_EXTS and p.is_file())
-        else: out.append(f)
-    return out
-
-def explain_files(model:nn.Module, # pixel-space model (`PixelModel`): its `size` sets the resize
-                  files, # image files and/or folders (searched recursively)
-                  explainer=integrated_gradients, # function (model, xray, **kw) -> Explanation
-                  out='explanations', # folder for the PNG/.npy/.json per image and summary.json
-                  resize:str='pad', # how to fit images to the model: 'pad', 'squish' or 'crop' (as in training)
-                  sign:str='all', # overlay view in the PNGs
-                  progress:bool=True, # show a progress bar
-                  **kw # passed to `explainer` (e.g. n_steps, baseline, target)
-                 )->list:
-    "Explain every image in `files` with `explainer`; write PNG + .npy + JSON per image; return one dict per file."
-    paths, out = _expand(files), Path(out)
-    if not paths: raise CxrError(f"no image files found in {[str(f) for f in ([files] if isinstance(files, (str, Path)) else files)]}")
-    out.mkdir(parents=True, exist_ok=True)
-    size, rows, stems = getattr(model, 'size', None), [], set()
-    for p in (progress_bar(paths) if progress and len(paths) > 1 else paths):
-        stem = p.stem; i = 1
-        while stem in stems: i += 1; stem = f"{p.stem}-{i}"
-        stems.add(stem)
-        try:
-            x = load_xray(p)
-            if size is not None and x.shape != (size, size): x = resize_xray(x, size, resize)
-            e = explainer(model, x, **kw); e.source = str(p)
-            row = dict(file=str(p), ok=True, **e.to_dict(), **e.save(out, stem, sign=sign))
-        except Exception as err:
-            msg = str(err) if isinstance(err, CxrError) else f"{type(err).__name__}: {err}"
-            if not isinstance(err, (CxrError, OSError)): msg = f"{p}: {msg}"
-            warnings.warn(f"explain_files: skipped {p}: {msg}", stacklevel=2)
-            row = dict(file=str(p), ok=False, error=msg)
-        rows.append(row)
-    bad = sum(not r['ok'] for r in rows)
-    (out / 'summary.json').write_text(json.dumps(dict(n=len(rows), ok=len(rows) - bad, failed=bad, rows=rows), indent=1))
-    if bad: print(f"explain_files: {bad} of {len(rows)} files could not be explained (see summary.json)")
-    return rows

@@ -18,8 +18,9 @@ from skimage.color import gray2rgb
 from skimage.filters import gaussian
 from skimage.segmentation import slic, quickshift, felzenszwalb, mark_boundaries
 from lime import lime_image
-from .data import CxrError
-from .ig import Explanation, check_xray, OUTPUTS, _Head, _target, mask_share
+from .core import CxrError
+from .explanation import (Explanation, check_xray, resolve_target, OutputHead, OUTPUTS, model_device,
+                          mask_share, register_method)
 
 # %% ../nbs/06_lime.ipynb #1c96db29
 SEGMENTERS = ('slic', 'quickshift', 'felzenszwalb')
@@ -99,8 +100,6 @@ def hidden_xray(xray:np.ndarray, # H×W x-ray in [0, 1]
 # %% ../nbs/06_lime.ipynb #04fdf5ba
 _BEST_BS = weakref.WeakKeyDictionary()  # model -> {(device, H, W): batch size measured fastest}
 
-def _device(model): return next(iter(model.parameters()), torch.empty(0)).device
-
 class PixelPredictor:
     "LIME's `classifier_fn` for a pixel-space model: [0, 1] x-rays in, class probabilities out, batched."
     def __init__(self, model:nn.Module, # takes N×1×H×W pixels in [0, 1], returns N×C logits
@@ -109,8 +108,8 @@ class PixelPredictor:
         if output not in OUTPUTS: raise CxrError(f"unknown output {output!r}: choose one of {', '.join(OUTPUTS)}")
         if batch_size != 'auto' and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
             raise CxrError(f"batch_size must be a positive integer or 'auto', not {batch_size!r}")
-        self.model, self.batch_size, self.head = model.eval(), batch_size, _Head(model, output)
-        self.device, self.used_bs, self.timings = _device(model), None, {}
+        self.model, self.batch_size, self.head = model.eval(), batch_size, OutputHead(model, output)
+        self.device, self.used_bs, self.timings = model_device(model), None, {}
 
     def candidates(self): return (8, 16, 32, 64, 128) if self.device.type == 'cpu' else (64, 128, 256, 512)
 
@@ -179,7 +178,7 @@ def lime_explain(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1] → 
                  output:str='logodds', # what the surrogate fits: 'logodds' (as IG), 'prob' (LIME's habit) or 'logit'
                  kernel_width:float=0.25, # LIME's kernel width on the cosine distance
                  source:str=None, # file the x-ray came from, recorded in the result
-                )->Explanation: # method 'lime', plus `.segments`, `.weights`, `.lime`
+                )->Explanation: # method 'lime', with `r2`, `segments` (and so `weights`)
     "LIME on superpixels of a pixel-space x-ray, returned as an `Explanation`."
     t0 = time.perf_counter()
     x = check_xray(model, xray).cpu().numpy()[0, 0]  # same checks as IG: one grey H×W, [0, 1], the model's size
@@ -198,7 +197,7 @@ def lime_explain(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1] → 
     with torch.inference_mode():  # the x-ray and the all-hidden image, one pass: target, score, baseline
         z = model.eval()(torch.from_numpy(np.stack([x, hidden]))[:, None].to(pred.device)).float().cpu()
     p, f = z.softmax(1), pred.head.transform(z)
-    t = _target(model, target, z[:1])
+    t = resolve_target(model, target, z[:1])
     ex = LimeXrayExplainer(kernel_width=kernel_width, random_state=seed)
     lx = ex.explain_instance(x, pred, labels=(t,), top_labels=None, hide_color=gray2rgb(hidden),
                              num_features=n_sp, num_samples=int(num_samples), segmentation_fn=lambda _: seg,
@@ -211,11 +210,12 @@ def lime_explain(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1] → 
                   segmenter=segmenter if segments is None else 'given', hide=hide, output=output, seed=seed,
                   batch_size=pred.used_bs, kernel_width=kernel_width, r2=float(lx.score),
                   intercept=float(lx.intercept[t]), local_pred=float(np.ravel(lx.local_pred)[0]), F_x=fx, F_hidden=fh)
-    exp = Explanation(w[seg], x, 'lime', params, target=t, score=float(p[0, t]), baseline_score=float(p[1, t]),
-                      delta=delta, rel_delta=abs(delta) / gap if gap > 1e-6 else None,
-                      seconds=time.perf_counter() - t0, source=source)
-    exp.segments, exp.weights, exp.lime = seg, w, lx
-    return exp
+    return Explanation(w[seg], x, 'lime', params, target=t, score=float(p[0, t]), baseline_score=float(p[1, t]),
+                       delta=delta, rel_delta=abs(delta) / gap if gap > 1e-6 else None, seconds=time.perf_counter() - t0,
+                       source=source, r2=float(lx.score), segments=seg, passes=dict(forward=2 + int(num_samples), backward=0))
+
+register_method('lime', lime_explain, "LIME: hide superpixels, watch the score, fit a linear surrogate; "
+                "needs only the model's answers")
 
 # %% ../nbs/06_lime.ipynb #de93fbc9
 def show_lime(exp:Explanation, # a `lime_explain` result
@@ -224,14 +224,16 @@ def show_lime(exp:Explanation, # a `lime_explain` result
               axs=None, # three matplotlib axes, or None for a new figure
              ):
     "The weight map, the top-k positive and the top-k negative superpixels of a LIME explanation."
-    if not hasattr(exp, 'lime'): raise CxrError("show_lime needs an explanation made by lime_explain")
+    if exp.method != 'lime' or exp.segments is None: raise CxrError("show_lime needs an explanation made by lime_explain")
     if axs is None: _, axs = plt.subplots(1, 3, figsize=(13, 4.4))
     exp.show(ax=axs[0], mask=mask)
     p = exp.params
-    axs[0].set_title(f"LIME p={exp.score:.2f}  R²={p['r2']:.2f}\n{p['segments']} superpixels, {p['num_samples']} samples, hide={p['hide']}", fontsize=9)
+    axs[0].set_title(f"LIME p={exp.score:.2f}  R²={exp.r2:.2f}\n{p['segments']} superpixels, {p['num_samples']} samples, hide={p['hide']}", fontsize=9)
+    w = exp.weights; order = np.argsort(-np.abs(w), kind='stable')   # LIME's order: largest |weight| first
     for ax, pos, col, name in ((axs[1], True, (0, 1, 0), 'for'), (axs[2], False, (1, 0, 0), 'against')):
-        img, m = exp.lime.get_image_and_mask(exp.target, positive_only=pos, negative_only=not pos, num_features=k, hide_rest=False)
-        ax.imshow(mark_boundaries(np.clip(img, 0, 1), m, color=col, mode='thick'))
+        top = [i for i in order if (w[i] > 0 if pos else w[i] < 0)][:k]
+        m = np.isin(exp.segments, top).astype(int)
+        ax.imshow(mark_boundaries(gray2rgb(exp.xray), m, color=col, mode='thick'))
         _outline(ax, mask, 'yellow'); ax.axis('off')
         ax.set_title(f"top {k} superpixels {name} class {exp.target}", fontsize=9)
     return axs
