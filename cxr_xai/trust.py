@@ -560,6 +560,8 @@ def trust_html(summary:pd.DataFrame, info:dict, figs:dict)->str:
 CONTROL = 'sobel (control)'   # the control row: a map that ignores the model, to show what failing looks like
 TRUST_OPTIONS = {'ig': dict(baseline='blur', n_steps=32), 'lime': dict(num_samples=500)}  # affordable settings for many films
 
+def _count(v): return None if v is None or pd.isna(v) else int(v)
+
 def _measures_arg(measures)->tuple:
     names = list(MEASURES) if measures == 'all' else [m.strip() for m in str(measures).split(',') if m.strip()]
     bad = [m for m in names if m not in MEASURES]
@@ -623,7 +625,7 @@ def trust(model_file, # model file written by `cxr-xai train` or `cxr-xai demo`
                 r = dict(method=name, **judge_film(model, f, method, kw, meas, i < sanity_n))
                 atomic_write(p, json.dumps(jsonable(r))); per.append(r)
         summary = summarise(pd.DataFrame(per))
-        res = dict(info, results={m: {k: dict(value=r[k], lo=r.get(k + '_lo'), hi=r.get(k + '_hi'), n=r.get(k + '_n'))
+        res = dict(info, results={m: {k: dict(value=r[k], lo=r.get(k + '_lo'), hi=r.get(k + '_hi'), n=_count(r.get(k + '_n')))
                                       for k in list(SUMMARY) + [c for c in summary if c.startswith('sec_')] if k in r and pd.notna(r[k])}
                                   for m, r in summary.iterrows()})
         atomic_write(d/'trust.json', json.dumps(jsonable(res), indent=1))
