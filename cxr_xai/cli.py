@@ -22,6 +22,7 @@ COMMANDS = {
     'train':    ('cxr_xai.train', 'train_cmd', 'train a model on any dataset layout and write the model file'),
     'evaluate': ('cxr_xai.evaluate', 'evaluate_cmd', 'test-set metrics with confidence intervals, and the plots'),
     'explain':  ('cxr_xai.cli', 'explain_cmd', 'explain a model\'s decision on x-ray files with any registered method (IG, LIME, ...)'),
+    'trust':    ('cxr_xai.trust', 'trust_cmd', 'measure how far explanations can be trusted: localisation, deletion/insertion, sanity checks, stability'),
 }
 
 # %% ../nbs/12_cli.ipynb #88a78339
