@@ -69,7 +69,8 @@ def main(argv:list|None=None) -> int:
     return 0
 
 # %% ../nbs/12_cli.ipynb #b6ff8b8c
-FLAGS = dict(steps='n_steps', baseline='baseline', samples='num_samples', segments='n_segments', hide='hide', seed='seed')
+FLAGS = dict(steps='n_steps', baseline='baseline', samples='num_samples', segments='n_segments', hide='hide', seed='seed',
+             composite='composite')
 
 def _target(target):
     "A class index given as digits, or a class name."
@@ -110,13 +111,15 @@ def explain_cmd(model:str, # model file written by `cxr-xai train` or `cxr-xai d
                 segments:int=None, # LIME: superpixels to aim for (default 50)
                 hide:str=None, # LIME: what a hidden superpixel shows: black (default), mean or blur
                 seed:int=None, # seed of the methods that draw random numbers (default 0)
+                composite:str=None, # LRP: EpsilonPlusFlat (default), EpsilonAlpha2Beta1Flat or EpsilonGammaBox
                 options:str=None, # any other options, as 'name=value,name=value' (see the list below)
                 force:bool=False, # start OUT again instead of resuming an earlier explain there
                ):
     "Explain a model's decisions on x-ray files with any registered method."
     from cxr_xai.explanation import explain_files, method_names, split_options
     names = method_names() if method == 'all' else [m.strip() for m in method.split(',') if m.strip()]
-    opts = parse_options(options, steps=steps, baseline=baseline, samples=samples, segments=segments, hide=hide, seed=seed)
+    opts = parse_options(options, steps=steps, baseline=baseline, samples=samples, segments=segments, hide=hide, seed=seed,
+                         composite=composite)
     split_options(names, opts)                                        # bad methods and options: before anything is read
     if not images: raise CxrError("no x-ray files or folders given to explain")
     t0 = time.perf_counter()

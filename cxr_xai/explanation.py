@@ -343,7 +343,7 @@ def explain(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1] -> N×C l
     t0 = time.perf_counter()
     with _PassCounter(model) as pc: e = m.fn(model, xray, target=target, **options)
     if not isinstance(e, Explanation): raise TypeError(f"method {method!r} returned {type(e).__name__}, not an Explanation")
-    e.passes = dict(pc.passes)                          # counted the same way for every method
+    e.passes = e.passes or dict(pc.passes)  # the counter's, unless the method counted passes the counter cannot see (LRP's copy)
     e.seconds = e.seconds or time.perf_counter() - t0
     return e
 
