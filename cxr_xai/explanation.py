@@ -447,12 +447,12 @@ def _explain_one(model, x, p, stem, name, folder, target, sign, opts) -> dict:
     except Exception as err: return dict(file=str(p), method=name, ok=False, error=_one_line(err, p))
 
 def _rows(paths, o, names, run) -> list:
-    "One row per film and method from the films' records; a film's failure is said once, on stderr."
+    "One row per film and method from the films' records; a film's failure is said once (on stderr, among several films)."
     rows = []
     for p in paths:
         rec = finished(o, film_stem(p)) or dict(ok=False, error=f"{p}: not finished")
         if not rec['ok']:
-            print(f"skipped {rec['error']}", file=sys.stderr)
+            if len(paths) > 1: print(f"skipped {rec['error']}", file=sys.stderr)
             rows += [dict(file=str(p), method=n, ok=False, error=rec['error']) for n in names]
         else: rows += [dict(r, resumed=rec.get('run') != run) for r in rec['rows']]
     return rows
