@@ -18,7 +18,7 @@ from skimage.metrics import structural_similarity
 from skimage.morphology import disk
 from fastprogress.fastprogress import progress_bar
 from fastcore.script import call_parse, store_true
-from .core import CxrError, CLASSES, jsonable
+from .core import CxrError, CLASSES, jsonable, dist_env, run_films, finished, film_stem, join_output, output_folder, atomic_write
 from .data import synth_xray, load_item, load_mask, resize_xray
 from .explanation import Explanation, check_xray, show_attr, resolve_target, explain, check_options, method_names
 from .limexp import hidden_xray, segment_xray
@@ -601,7 +601,6 @@ def trust(model_file, # model file written by `cxr-xai train` or `cxr-xai demo`
     "Judge the explanations of `model_file` on `n` PNEUMONIA films of `data`; write trust.json and trust.html."
     from cxr_xai.model import load_model
     from cxr_xai.data import read_items
-    from cxr_xai.core import output_folder, atomic_write
     names, meas = _methods_arg(methods, method_names()), _measures_arg(measures)
     model = load_model(model_file); items = read_items(data)
     if split not in set(items.split): raise CxrError(f"{data}: no {split!r} split (it has {', '.join(sorted(set(items.split)))})")
@@ -616,21 +615,40 @@ def trust(model_file, # model file written by `cxr-xai train` or `cxr-xai demo`
     meths = {m: (m, TRUST_OPTIONS.get(m, {})) for m in names} | ({CONTROL: (sobel_map, {})} if control else {})
     info = dict(model=str(model_file), data=str(data), split=split, n=n, methods=list(meths), measures=list(meas),
                 sanity_n=sanity_n, seed=seed, skipped=skipped)
-    with output_folder(out, 'trust', force=force, resume=True, protect=[data], info=info) as d:
-        per = []
-        for i, f in enumerate(progress_bar(films, leave=False) if progress else films):
-            for name, (method, kw) in meths.items():
-                p = d/'films'/f"{i:04d}_{name}.json"
-                if p.exists(): per.append(json.loads(p.read_text())); continue
-                r = dict(method=name, **judge_film(model, f, method, kw, meas, i < sanity_n))
-                atomic_write(p, json.dumps(jsonable(r))); per.append(r)
-        summary = summarise(pd.DataFrame(per))
+    rank, world = dist_env()
+    with contextlib.ExitStack() as stack:   # rank 0 holds the folder; the processes of a launched run share the films
+        err, d = None, Path(out).absolute()
+        if rank == 0:
+            try: d = stack.enter_context(output_folder(out, 'trust', force=force, resume=True, protect=[data], info=info))
+            except CxrError as e: err = str(e)
+        if world > 1:
+            from .train import join_group
+            err = join_group(err=err)['err']
+        if err: raise CxrError(err)
+        if rank: join_output(d)
+        run_films([f['source'] for f in films], _judge_work(model, films, meths, meas, sanity_n), d, rank, world, progress)
+        if world > 1: torch.distributed.barrier()
+        if rank: return {}
+        recs = [finished(d, film_stem(f['source'])) or dict(ok=False, error=f"{f['source']}: not finished") for f in films]
+        for r in recs:
+            if not r['ok']: skipped.append(f"film {r['error']}")
+        summary = summarise(pd.DataFrame([row for r in recs if r['ok'] for row in r['rows']]))
         res = dict(info, results={m: {k: dict(value=r[k], lo=r.get(k + '_lo'), hi=r.get(k + '_hi'), n=_count(r.get(k + '_n')))
                                       for k in list(SUMMARY) + [c for c in summary if c.startswith('sec_')] if k in r and pd.notna(r[k])}
                                   for m, r in summary.iterrows()})
         atomic_write(d/'trust.json', json.dumps(jsonable(res), indent=1))
         atomic_write(d/'trust.html', trust_html(summary, info, _trust_figs(model, films, meths)))
     return res
+
+def _judge_work(model, films, meths, meas, sanity_n):
+    "The per-film work of `run_films`: every method judged on one film; its rows, also written as `{stem}_trust.json`."
+    at = {str(f['source']): i for i, f in enumerate(films)}
+    def work(p, folder, stem):
+        i = at[str(p)]
+        rows = jsonable([dict(method=name, **judge_film(model, films[i], method, kw, meas, i < sanity_n)) for name, (method, kw) in meths.items()])
+        (folder/f'{stem}_trust.json').write_text(json.dumps(rows))
+        return dict(rows=rows)
+    return work
 
 # %% ../nbs/09_trust.ipynb #tr067
 @call_parse
@@ -647,6 +665,7 @@ def trust_cmd(model:str, # model file written by `cxr-xai train` or `cxr-xai dem
              ):
     "Measure how far a model's explanations can be trusted: localisation, faithfulness, sanity, stability."
     res = trust(model, data, methods, n, split, out, measures, sanity_n, seed=seed, force=force)
+    if not res: return res   # another process of a launched run: rank 0 reports
     print(f"judged {len(res['methods'])} method(s) on {n} films; wrote {Path(out)/'trust.json'} and {Path(out)/'trust.html'}")
     for s in res['skipped']: print(f"skipped: {s}")
     return res
