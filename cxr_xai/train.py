@@ -34,9 +34,10 @@ from .core import output_folder, output_files, sigterm_as_exit, dist_env
 from .core import MAX_SIZE, MAX_SEED, check_arg
 
 # %% auto #0
-__all__ = ['MODEL_SUFFIXES', 'RECIPE_VERSION', 'class_weights', 'Sensitivity', 'Specificity', 'RocAuc', 'screening_metrics',
-           'StopOnNaN', 'check_dls', 'xray_learner', 'join_group', 'distributed', 'plot_loss', 'fit_recipe',
-           'check_train_args', 'train', 'train_cmd', 'cache_dir', 'code_fingerprint', 'phantom_model']
+__all__ = ['PRECISIONS', 'MODEL_SUFFIXES', 'RECIPE_VERSION', 'class_weights', 'Sensitivity', 'Specificity', 'RocAuc',
+           'screening_metrics', 'StopOnNaN', 'check_dls', 'xray_learner', 'join_group', 'distributed', 'gpu_options',
+           'plot_loss', 'fit_recipe', 'check_train_args', 'train', 'train_cmd', 'cache_dir', 'code_fingerprint',
+           'phantom_model']
 
 # %% ../nbs/02_train.ipynb #64732ade
 def class_weights(labels, # the training split's labels (0/1)
@@ -161,6 +162,24 @@ def distributed(learn:Learner, # the learner to fit in several processes
     cuda = torch.cuda.is_available()
     quiet = contextlib.redirect_stdout(io.StringIO()) if dist_env()[0] else contextlib.nullcontext()  # rank 0 speaks
     with quiet, learn.distrib_ctx(sync_bn=cuda, cpu=not cuda): yield learn
+
+# %% ../nbs/02_train.ipynb #7799b8c4
+PRECISIONS = ('fp32', 'fp16', 'bf16')
+
+def gpu_options(learn:Learner|None, # the learner to set up; None only checks the options
+                precision:str='fp32', # 'fp32', or mixed precision on a GPU: 'fp16' or 'bf16'
+                channels_last:bool=False, # channels-last memory layout (GPU)
+               ) -> Learner|None:
+    "Mixed precision and the channels-last layout, for a GPU; one clear refusal without one."
+    check_arg('precision', precision, str, choices=PRECISIONS)
+    if (precision != 'fp32' or channels_last) and not torch.cuda.is_available():
+        what = ' and '.join(w for w in (f'precision {precision}' * (precision != 'fp32'), 'channels-last' * channels_last) if w)
+        raise CxrError(f"{what}: needs a GPU (CUDA), and this machine has none; train in fp32")
+    if learn is None: return None
+    if precision == 'fp16': learn.to_fp16()
+    elif precision == 'bf16': learn.to_bf16()
+    if channels_last: learn.model.to(memory_format=torch.channels_last)
+    return learn
 
 # %% ../nbs/02_train.ipynb #f5415fbe
 def plot_loss(learn:Learner, # a learner after fitting
@@ -288,12 +307,15 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
           aug:bool=True, # data augmentation on the training split
           num_workers:int=0, # DataLoader worker processes
           force:bool=False, # replace what an earlier `train` wrote at `out` (never files it did not write)
+          precision:str='fp32', # 'fp32', or mixed precision on a GPU: 'fp16' or 'bf16'
+          channels_last:bool=False, # channels-last memory layout (GPU)
          ) -> dict:
     "Train a model on `data` and write the model file, training log and metrics JSON; returns the metrics."
     t0 = time.time()
     if arch not in ARCHS: raise CxrError(f"unknown architecture {arch!r}: choose one of {', '.join(ARCHS)}")
     pretrained = _parse_pretrained(pretrained)
     check_train_args(size, epochs, bs, lr, seed, valid_pct, patience, num_workers)
+    gpu_options(None, precision, channels_last)
     items = data.copy() if isinstance(data, pd.DataFrame) else read_items(data)
     report_skipped(items, 'train')                     # nothing left out silently
     if 'is_valid' not in items: items = resplit(items, valid_pct=valid_pct, seed=seed)
@@ -315,7 +337,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
         want3 = pretrained in (True, 'auto') and arch != 'teaching'
         dls = xray_dls(items, size=size, bs=bs, aug=aug, norm='imagenet' if want3 else 'dataset',
                        channels=3 if want3 else 1, seed=seed, num_workers=num_workers)
-        learn = xray_learner(dls, arch=arch, pretrained=pretrained)
+        learn = gpu_options(xray_learner(dls, arch=arch, pretrained=pretrained), precision, channels_last)
         fit_recipe(learn, epochs=epochs, lr=lr, out=d, patience=patience, stem=stem)
         with learn.no_bar(), learn.no_logging(): vals = learn.validate()
         names = ['valid_loss'] + [getattr(m, 'name', None) or m.__name__ for m in learn.metrics]
@@ -350,11 +372,14 @@ def train_cmd(data:str, # dataset: Kaggle chest_xray folder, class folders, MedM
               patience:int=3, # early-stopping patience in epochs
               num_workers:int=0, # DataLoader worker processes
               force:bool=False, # replace what an earlier train wrote at OUT (never files it did not write)
+              precision:str='fp32', # fp32, or mixed precision on a GPU: fp16 or bf16
+              channels_last:bool=False, # channels-last memory layout (GPU)
              ):
     "Train a pneumonia classifier on DATA; write the model file, training log and metrics JSON."
     check_train_args(size, epochs, bs, lr, seed, valid_pct, patience, num_workers, cli=True)
     res = train(data, out, arch=arch, size=size, epochs=epochs, bs=bs, lr=lr, pretrained=_parse_pretrained(pretrained),
-                seed=seed, valid_pct=valid_pct, patience=patience, num_workers=num_workers, force=force)
+                seed=seed, valid_pct=valid_pct, patience=patience, num_workers=num_workers, force=force,
+                precision=precision, channels_last=channels_last)
     if dist_env()[0]: return res   # rank 0 speaks for the processes of a launched run
     v = res['valid']  # a short summary: the whole record is in the metrics JSON beside the model file
     print(f"trained {res['arch']} for {res['epochs_run']} epoch(s) in {res['seconds']:.0f} s; best epoch {res['best_epoch']}: "
