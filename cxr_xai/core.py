@@ -412,18 +412,18 @@ def run_films(files, # the films, in the same order in every process
              ) -> dict:
     "Run `work` on this process's shard of `files`, skipping films already finished; counts of what it did."
     out, files = Path(out), [Path(f) for f in files]
-    mine = shard(files, rank, world)
-    stems = [film_stem(p) for p in files]
-    todo = [(p, s) for p, s in zip(mine, shard(stems, rank, world)) if finished(out, s) is None]
-    n_done, t0 = len(files) - sum(finished(out, s) is None for s in stems), time.perf_counter()
+    mine, stems = shard(files, rank, world), [film_stem(p) for p in files]
+    done = {s for s in stems if finished(out, s) is not None}            # each record read once
+    todo = [(p, s) for p, s in zip(mine, shard(stems, rank, world)) if s not in done]
+    n_done, t0, every = len(done), time.perf_counter(), max(10, len(files) // 200)
     if progress and rank == 0 and sys.stdout.isatty():
         from fastprogress.fastprogress import progress_bar
         bar = progress_bar(range(len(files)), leave=False)
     else: bar = None
     for i, (p, s) in enumerate(todo):
         _one(work, p, out, s, rank)
-        if rank == 0 and (bar is not None or progress) and (i % 10 == 9 or i == len(todo) - 1):
-            k = sum(1 for s2 in stems if record_path(out, s2).exists())
+        if rank == 0 and (bar is not None or progress) and (i % every == every - 1 or i == len(todo) - 1):
+            k = sum(1 for e in os.scandir(out) if e.name.endswith(DONE))    # all processes' films: one listing
             if bar is not None: bar.update(k)
             elif progress: print(f"{k} of {len(files)} films done", flush=True)
     return dict(rank=rank, shard=len(mine), skipped=len(mine) - len(todo), ran=len(todo),
