@@ -44,7 +44,7 @@ def plain_run(dls, epochs, lr, state, arch):
     learn = xray_learner(dls, arch=arch)  # only to build the identical model and loss weights
     model = learn.model
     model.load_state_dict(state)
-    weight = dls.class_weights.float()
+    weight = dls.xray.class_weights.float()
     # fastai's defaults: Adam with decoupled weight decay 0.01, eps 1e-5, betas (0.9, 0.99); one-cycle 25% warm-up
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs * len(dls.train), pct_start=0.25,

@@ -10,8 +10,9 @@ _warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated'
 # (`cxr_xai.train`, `cxr_xai.evaluate`), so their functions are exposed as `train_model` and `evaluate_model`.
 _API = {
     'CxrError': ('cxr_xai.core', 'CxrError'), 'CLASSES': ('cxr_xai.core', 'CLASSES'),
-    'load_xray': ('cxr_xai.data', 'load_xray'), 'synth_xray': ('cxr_xai.data', 'synth_xray'),
-    'make_phantom': ('cxr_xai.data', 'make_phantom'), 'read_items': ('cxr_xai.data', 'read_items'),
+    'SEED': ('cxr_xai.core', 'SEED'),
+    'load_xray': ('cxr_xai.xray', 'load_xray'), 'synth_xray': ('cxr_xai.phantom', 'synth_xray'),
+    'make_phantom': ('cxr_xai.phantom', 'make_phantom'), 'read_items': ('cxr_xai.layouts', 'read_items'),
     'load_model': ('cxr_xai.model', 'load_model'), 'save_model': ('cxr_xai.model', 'save_model'),
     'train_model': ('cxr_xai.train', 'train'), 'phantom_model': ('cxr_xai.train', 'phantom_model'),
     'evaluate_model': ('cxr_xai.evaluate', 'evaluate'),

@@ -17,8 +17,8 @@ __all__ = ['COMMANDS', 'FLAGS', 'main', 'parse_options', 'explain_cmd']
 # %% ../nbs/12_cli.ipynb #868d96cb
 COMMANDS = {
     'demo':     ('cxr_xai.demo', 'demo_cmd', 'everything on the built-in phantom: data, audit, training, evaluation, explanations, report.html'),
-    'synth':    ('cxr_xai.data', 'synth_cmd', 'write a synthetic chest X-ray dataset (the phantom) in the Kermany layout'),
-    'audit':    ('cxr_xai.data', 'audit_cmd', 'count a dataset by split and class, find duplicates, leaks and unreadable files'),
+    'synth':    ('cxr_xai.phantom', 'synth_cmd', 'write a synthetic chest X-ray dataset (the phantom) in the Kermany layout'),
+    'audit':    ('cxr_xai.audit', 'audit_cmd', 'count a dataset by split and class, find duplicates, leaks and unreadable files'),
     'train':    ('cxr_xai.train', 'train_cmd', 'train a model on any dataset layout and write the model file'),
     'evaluate': ('cxr_xai.evaluate', 'evaluate_cmd', 'test-set metrics with confidence intervals, and the plots'),
     'explain':  ('cxr_xai.cli', 'explain_cmd', 'explain a model\'s decision on x-ray files with any registered method (IG, LIME, ...)'),

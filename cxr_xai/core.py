@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'MAX_SIZE', 'MAX_SEED', 'DONE', 'CxrError', 'jsonable', 'check_out_path',
+__all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'MAX_SIZE', 'MAX_SEED', 'SEED', 'DONE', 'CxrError', 'jsonable', 'check_out_path',
            'read_marker', 'output_lock', 'atomic_write', 'sigterm_as_exit', 'check_output', 'output_folder',
            'output_files', 'check_arg', 'dist_env', 'shard', 'film_stem', 'record_path', 'finished', 'run_films',
            'join_output']
@@ -344,6 +344,9 @@ def check_arg(name:str, # the argument's Python name, e.g. 'valid_pct'
     if (lo is not None and value < lo) or (hi is not None and value > hi) or \
        (gt is not None and value <= gt) or (lt is not None and value >= lt): raise bad
     return value
+
+# %% ../nbs/00_core.ipynb #9e78c867
+SEED = 0   # the default seed of every function and command that draws random numbers
 
 # %% ../nbs/00_core.ipynb #e2a64cd1
 def dist_env() -> tuple:

@@ -27,6 +27,9 @@ from .core import output_folder, check_output
 # %% auto #0
 __all__ = ['DEMO_PRESETS', 'check_out', 'pick_cases', 'explanation_grid', 'write_report', 'demo', 'demo_cmd']
 
+# %% ../nbs/11_demo.ipynb #3170c346
+from .core import SEED
+
 # %% ../nbs/11_demo.ipynb #b42d66d4
 DEMO_PRESETS = {
     'default': dict(n=1200, size=128, epochs=15, bs=32, lr=1e-2, ig_steps='auto', lime_samples=1000, lime_segments=60, n_boot=1000),
@@ -209,7 +212,7 @@ def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work
 def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists and is not empty, unless `force`)
          quick:bool=False, # the short preset (smaller images, fewer films and epochs)
          force:bool=False, # replace an earlier demo's `out` (only the files it wrote; yours are kept)
-         seed:int=0, # one seed for the phantom, the split, training and the explainers
+         seed:int=SEED, # one seed for the phantom, the split, training and the explainers
          verbose:bool=True, # print progress
          **overrides, # change preset values (n, size, epochs, bs, lr, ig_steps, lime_samples, lime_segments, n_boot, n_explain)
         ) -> dict:
@@ -271,7 +274,7 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
 def demo_cmd(out:str='cxr_xai_demo', # folder to write the report, metrics, pictures and model into
              quick:bool=False, # the short preset: 320 films at 64 px instead of 1,200 at 128 px, several times faster
              force:bool=False, # replace OUT if an earlier demo wrote it
-             seed:int=0, # one seed for everything
+             seed:int=SEED, # one seed for everything
             ):
     "Run everything on the built-in phantom: data, audit, training, evaluation, explanations, report.html."
     demo(out, quick=quick, force=force, seed=seed)

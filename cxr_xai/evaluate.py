@@ -28,6 +28,9 @@ from .core import output_folder
 from .model import load_model, check_model_arg, phantom_warning, trained_with, PhantomWarning
 from .core import MAX_SEED, check_arg
 
+# %% ../nbs/03_eval.ipynb #1c897888
+from .core import SEED
+
 # %% ../nbs/03_eval.ipynb #1d76ba79
 METRICS = ['accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'roc_auc', 'pr_auc', 'brier', 'ece']
 THRESHOLD_FREE = ['roc_auc', 'pr_auc', 'brier', 'ece']
@@ -128,7 +131,7 @@ def weighted_metrics(y, # labels, 0/1, length N
 # %% ../nbs/03_eval.ipynb #97790aaf
 def bootstrap_weights(groups, # one patient id per image
                       n_boot=1000, # replicates
-                      seed=0, # random seed
+                      seed=SEED, # random seed
                      ):
     "B×N matrix: how many times each image is included when patients are drawn with replacement."
     codes, uniq = pd.factorize(pd.Series(np.asarray(groups)).astype(str))
@@ -142,7 +145,7 @@ def bootstrap_metrics(y, # labels, 0/1
                       thresh=0.5, # call PNEUMONIA when `p >= thresh`
                       n_boot=1000, # bootstrap replicates
                       alpha=0.05, # 1 - confidence level
-                      seed=0, # random seed
+                      seed=SEED, # random seed
                       chunk=250, # replicates per vectorised batch (bounds memory)
                      ):
     "DataFrame of each metric's scikit-learn value and patient-bootstrap percentile interval [lo, hi]."
@@ -373,7 +376,7 @@ def check_eval_args(split='test', # one of `EVAL_SPLITS`
                     target=0.95, # sensitivity target, in (0, 1]
                     n_boot=1000, # bootstrap replicates, 10 to 100,000
                     bs=64, # batch size, at least 1
-                    seed=0, # a seed (bootstrap or resplit), 0 to 2³² - 1; None allowed
+                    seed=SEED, # a seed (bootstrap or resplit), 0 to 2³² - 1; None allowed
                     valid_pct=None, # the resplit share, in (0, 1); None allowed
                     cli:bool=False, # name the arguments as the command's options (`--n-boot`)
                    ):
@@ -407,7 +410,7 @@ def evaluate(model, # a `PixelModel`
              patient=None, # None (per image), 'max' or 'mean' (per patient)
              target=0.95, # sensitivity target of the screening operating point
              n_boot=1000, # bootstrap replicates
-             seed=0, # bootstrap seed
+             seed=SEED, # bootstrap seed
              bs=64, # batch size for `predict`
              resize=None, # resize method; default: the one the model was trained with (else 'pad')
             ):
@@ -417,7 +420,7 @@ def evaluate(model, # a `PixelModel`
     if miss: raise CxrError(f"the items table lacks column(s) {sorted(miss)}")
     check_model_classes(model)
     if 'is_valid' not in items and 'split' in items and (items['split'] != 'test').any():
-        rec = trained_with(model)  # the split the model file records, else train's defaults (valid_pct=0.2, seed=42)
+        rec = trained_with(model)  # the split the model file records, else train's defaults when it was written (valid_pct=0.2, seed=42)
         try: items = resplit(items, valid_pct=rec['valid_pct'], seed=rec['seed'])
         except CxrError: pass
     if split == 'valid': rows = _valid_rows(items)[0]
@@ -543,7 +546,7 @@ def evaluate_cmd(model:str, # model file written by `cxr-xai train`
                  target:float=0.95, # sensitivity target of the screening operating point
                  n_boot:int=1000, # bootstrap replicates for the 95% intervals
                  valid_pct:float=None, # validation share for resplit (default: the model file's, else 0.2 as in train)
-                 seed:int=None, # resplit seed (default: the model file's, else 42 as in train)
+                 seed:int=None, # resplit seed (default: the model file's, else 42, train's before files recorded it)
                  bs:int=64, # batch size
                  force:store_true=False, # replace an earlier evaluation in OUT (only the files it wrote)
                 ):

@@ -18,6 +18,9 @@ from .limexp import hidden_xray
 __all__ = ['NT_TYPES', 'OCCLUSION_PX_BUDGET', 'UPSAMPLE', 'TargetHead', 'LinearXray', 'saliency', 'smoothgrad', 'occlusion_grid',
            'occlusion', 'Keep', 'RegionNet', 'gradcam_layers', 'find_layer', 'gradcam']
 
+# %% ../nbs/07_explainers.ipynb #752c15e1
+from .core import SEED
+
 # %% ../nbs/07_explainers.ipynb #839f08ba
 class TargetHead(nn.Module):
     "`model` followed by the log-odds of one class (N×1×H×W → N), counting the images it passes forward and back."
@@ -92,7 +95,7 @@ def smoothgrad(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1] → N�
                target:int|str|None=None, # class index or name to explain; None = the predicted class
                noise:float=0.1, # standard deviation of the Gaussian noise, in pixel units (x-ray in [0, 1])
                samples:int=32, # noisy copies averaged
-               seed:int=0, # seed of the noise
+               seed:int=SEED, # seed of the noise
                abs:bool=False, # average absolute gradients; False keeps the sign
                nt_type:str='smoothgrad', # one of `NT_TYPES`
                batch_size:int|str='auto', # noisy copies per pass; 'auto' = IG's pixel budget
@@ -173,7 +176,7 @@ class RegionNet(nn.Module):
     def __init__(self, size:int=32, # input side in pixels (a multiple of 4)
                  region:tuple=(slice(2, 4), slice(1, 3)), # rows and columns of the 4-pixel grid it reads
                  channels:int=4, # feature maps
-                 seed:int=0): # seed of the (positive) weights
+                 seed:int=SEED): # seed of the (positive) weights
         super().__init__()
         g = torch.Generator().manual_seed(seed)
         self.features = nn.Sequential(nn.Conv2d(1, channels, 4, stride=4, bias=False), nn.ReLU())

@@ -19,10 +19,13 @@ from .explanation import (Explanation, as_np, attr_scale, check_xray, resolve_ta
 __all__ = ['BASELINES', 'IG_METHODS', 'CPU_PX_BUDGET', 'GPU_PX_BUDGET', 'make_baseline', 'auto_batch_size',
            'integrated_gradients', 'IGWidget', 'ig_frames']
 
+# %% ../nbs/05_ig.ipynb #f700d8de
+from .core import SEED
+
 # %% ../nbs/05_ig.ipynb #75944a0e
 BASELINES = ('black', 'white', 'blur', 'uniform', 'gaussian', 'mean', 'distribution')
 
-def make_baseline(xray, baseline='black', sigma=None, noise=0.1, refs=None, k=8, seed=0):
+def make_baseline(xray, baseline='black', sigma=None, noise=0.1, refs=None, k=8, seed=SEED):
     "The baseline(s) for `xray` (H×W in [0,1]) as a k×H×W float32 array (k=1 except for 'distribution')."
     x = np.asarray(xray, dtype=np.float32); h, w = x.shape; rng = np.random.default_rng(seed)
     if not isinstance(baseline, str):
@@ -128,7 +131,7 @@ def integrated_gradients(model:nn.Module, # pixel-space model: N×1×H×W in [0,
                          noise:float=0.1, # 'gaussian' baseline's noise level, in pixel units
                          refs=None, # training x-rays (N×H×W) or their mean, for 'mean' and 'distribution'
                          k:int=8, # number of baselines for 'distribution'
-                         seed:int=0, # seed for random baselines and SmoothGrad noise
+                         seed:int=SEED, # seed for random baselines and SmoothGrad noise
                          output:str='logodds', # what is attributed: 'logodds', 'logit' or 'prob' of the target
                          warn_delta:float=0.05, # warn when |delta| / |F(x) - F(x')| exceeds this (auto: `tol`)
                          source:str|None=None, # file name to record in the explanation

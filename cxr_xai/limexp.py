@@ -22,13 +22,16 @@ from .core import CxrError
 from .explanation import (Explanation, check_xray, resolve_target, OutputHead, OUTPUTS, model_device,
                           mask_share, register_method)
 
+# %% ../nbs/06_lime.ipynb #92b7038a
+from .core import SEED
+
 # %% ../nbs/06_lime.ipynb #1c96db29
 SEGMENTERS = ('slic', 'quickshift', 'felzenszwalb')
 
 def segment_xray(xray:np.ndarray, # H×W x-ray in [0, 1]
                  n_segments:int=50, # how many superpixels to aim for
                  segmenter:str='slic', # one of `SEGMENTERS`
-                 seed:int=0, # for quickshift's random tie-breaking
+                 seed:int=SEED, # for quickshift's random tie-breaking
                  compactness:float=0.3, # SLIC: shape regularity vs following intensity edges
                 )->np.ndarray: # H×W int64 labels 0..S-1
     "Superpixels of a greyscale x-ray with defaults chosen for radiographs."
@@ -173,7 +176,7 @@ def lime_explain(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1] → 
                  segmenter:str='slic', # one of `SEGMENTERS`
                  hide='black', # 'black', 'mean', 'blur' or a grey level: what a hidden superpixel shows
                  batch_size='auto', # images per forward pass, or 'auto' to measure
-                 seed:int=0, # random seed: same seed, same explanation
+                 seed:int=SEED, # random seed: same seed, same explanation
                  segments:np.ndarray=None, # precomputed H×W superpixel labels (overrides the segmenter)
                  output:str='logodds', # what the surrogate fits: 'logodds' (as IG), 'prob' (LIME's habit) or 'logit'
                  kernel_width:float=0.25, # LIME's kernel width on the cosine distance

@@ -19,10 +19,13 @@ from .core import MAX_SIZE, MAX_SEED, check_arg, jsonable
 
 # %% auto #0
 __all__ = ['ARCHS', 'IMAGENET_STATS', 'MODEL_FORMAT', 'MODEL_VERSION', 'MAX_CLASSES', 'MAX_WIDTH', 'MAX_BLOCKS', 'MODEL_EXTS',
-           'conv_block', 'TeachingCNN', 'layer_shapes', 'receptive_field', 'backbone', 'PixelModel', 'create_model',
-           'model_meta', 'check_meta', 'save_model', 'model_file', 'looks_like_model', 'check_model_arg', 'load_model',
-           'phantom_count', 'is_phantom', 'data_fingerprint', 'training_provenance', 'trained_with', 'PhantomWarning',
-           'phantom_warning']
+           'LEGACY_SPLIT_SEED', 'conv_block', 'TeachingCNN', 'layer_shapes', 'receptive_field', 'backbone',
+           'PixelModel', 'create_model', 'model_meta', 'check_meta', 'save_model', 'model_file', 'looks_like_model',
+           'check_model_arg', 'load_model', 'phantom_count', 'is_phantom', 'data_fingerprint', 'training_provenance',
+           'trained_with', 'PhantomWarning', 'phantom_warning']
+
+# %% ../nbs/01_model.ipynb #4e3c2757
+from .core import SEED
 
 # %% ../nbs/01_model.ipynb #cf09fc4f
 def conv_block(ni:int, # input channels
@@ -427,7 +430,7 @@ def training_provenance(items, # the items `train` fitted on: `source`, `label`,
                         size:int=224, # input side the films were resized to
                         resize:str='pad', # how: 'pad', 'squish' or 'crop' (see `resize_xray`)
                         valid_pct:float=0.2, # the `resplit` share that made `is_valid`
-                        seed:int=42, # the `resplit` seed that made `is_valid`
+                        seed:int=SEED, # the `resplit` seed that made `is_valid`
                        ) -> dict:
     "The provenance a model file records: phantom or not, fingerprint, counts, preprocessing, validation split."
     fit = items[items['split'] != 'test']
@@ -443,10 +446,13 @@ def training_provenance(items, # the items `train` fitted on: `source`, `label`,
                 validation=dict(valid_pct=float(valid_pct), seed=int(seed)) if same else dict(given=True))
 
 def trained_with(model) -> dict:
-    "How `model`'s data was prepared (`valid_pct`, `seed`, `resize`), from its provenance; train's defaults where not recorded."
+    "How `model`'s data was prepared (`valid_pct`, `seed`, `resize`), from its provenance; train's defaults (then) where not recorded."
     prov = getattr(model, 'provenance', None) or {}
     v = prov.get('validation') or {}
-    return dict(valid_pct=v.get('valid_pct', 0.2), seed=v.get('seed', 42), resize=prov.get('resize', 'pad'))
+    return dict(valid_pct=v.get('valid_pct', 0.2), seed=v.get('seed', LEGACY_SPLIT_SEED), resize=prov.get('resize', 'pad'))
+
+# %% ../nbs/01_model.ipynb #1c6fcfd6
+LEGACY_SPLIT_SEED = 42   # `train`'s seed before model files recorded the split (and before `SEED`): such files were split with it
 
 # %% ../nbs/01_model.ipynb #c22147ae
 class PhantomWarning(UserWarning):

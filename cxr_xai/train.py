@@ -39,6 +39,9 @@ __all__ = ['PRECISIONS', 'MODEL_SUFFIXES', 'RECIPE_VERSION', 'class_weights', 'S
            'plot_loss', 'fit_recipe', 'check_train_args', 'train', 'train_cmd', 'cache_dir', 'code_fingerprint',
            'phantom_model']
 
+# %% ../nbs/02_train.ipynb #e13f2438
+from .core import SEED
+
 # %% ../nbs/02_train.ipynb #64732ade
 def class_weights(labels, # the training split's labels (0/1)
                   n_classes:int=2, # number of classes
@@ -110,7 +113,7 @@ def check_dls(dls, # DataLoaders from `xray_dls`
     if len(dls.valid_ds) == 0: raise CxrError("the validation split is empty: use a larger valid_pct or more data")
 
 # %% ../nbs/02_train.ipynb #05cc1391
-def xray_learner(dls, # DataLoaders from `xray_dls` (pixel-space batches, `.stats`, `.channels`, `.class_weights`)
+def xray_learner(dls, # DataLoaders from `xray_dls` (pixel-space batches; `dls.xray` says size, channels, stats, class weights)
                  arch:str='teaching', # 'teaching', 'resnet18', 'resnet34', 'resnet50' or 'densenet121'
                  pretrained:bool|str=False, # ImageNet weights: True, False or 'auto'
                  weighted:bool=True, # weight the loss by inverse class frequency of the training split
@@ -119,8 +122,8 @@ def xray_learner(dls, # DataLoaders from `xray_dls` (pixel-space batches, `.stat
     "A fastai `Learner` around a `PixelModel`, with weighted loss and screening metrics."
     if arch not in ARCHS: raise CxrError(f"unknown architecture {arch!r}: choose one of {', '.join(ARCHS)}")
     check_dls(dls)
-    model = create_model(arch, pretrained=pretrained, size=dls.size, stats=dls.stats, channels=dls.channels)
-    weight = dls.class_weights.float() if weighted else None
+    model = create_model(arch, pretrained=pretrained, size=dls.xray.size, stats=dls.xray.stats, channels=dls.xray.channels)
+    weight = dls.xray.class_weights.float() if weighted else None
     splitter = kw.pop('splitter', None)
     if splitter is None and model.pretrained and arch in ('resnet18', 'resnet34', 'resnet50', 'densenet121'):
         tv_split = model_meta[getattr(__import__('torchvision').models, arch)]['split']
@@ -259,7 +262,7 @@ def check_train_args(size=224, # input side in pixels: 16 to `MAX_SIZE`
                      epochs=10, # maximum epochs: at least 1
                      bs=32, # batch size: at least 1
                      lr=None, # peak learning rate: finite and > 0; None for the learning-rate finder
-                     seed=42, # 0 to 2³² - 1
+                     seed=SEED, # 0 to 2³² - 1
                      valid_pct=0.2, # validation share: between 0 and 1
                      patience=3, # early-stopping patience: at least 1 epoch
                      num_workers=0, # DataLoader worker processes: 0 to 64
@@ -301,7 +304,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
           bs:int=32, # batch size
           lr:float|None=None, # peak learning rate; None: learning-rate finder
           pretrained:bool|str=False, # ImageNet weights: True, False or 'auto'
-          seed:int=42, # seed for the split, the shuffling, augmentation and initialisation
+          seed:int=SEED, # seed for the split, the shuffling, augmentation and initialisation
           valid_pct:float=0.2, # validation share, when the data has no validation rows of its own
           patience:int=3, # early stopping patience (epochs)
           aug:bool=True, # data augmentation on the training split
@@ -342,7 +345,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
         with learn.no_bar(), learn.no_logging(): vals = learn.validate()
         names = ['valid_loss'] + [getattr(m, 'name', None) or m.__name__ for m in learn.metrics]
         if rank: return dict(rank=rank, valid=dict(zip(names, [float(v) for v in vals])))
-        save_model(learn.model, d/model_path.name, provenance=training_provenance(items, data, size, dls.resize, valid_pct, seed))
+        save_model(learn.model, d/model_path.name, provenance=training_provenance(items, data, size, dls.xray.resize, valid_pct, seed))
         log = pd.read_csv(d/f'{stem}_log.csv')
         metrics = dict(zip(names, [float(v) for v in vals]))
         res = dict(model=model_path.name, log=f'{stem}_log.csv', loss_plot=f'{stem}_loss.png',
@@ -351,7 +354,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
                    pretrained=bool(learn.model.pretrained), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame',
                    counts={s: {c: int(((rows.label == i)).sum()) for i, c in enumerate(CLASSES)}
                            for s, rows in [('train', tr), ('valid', fit_rows[fit_rows.is_valid]), ('test', items[items.split == 'test'])]},
-                   class_weights=[float(w) for w in dls.class_weights], seconds=round(time.time() - t0, 1),
+                   class_weights=[float(w) for w in dls.xray.class_weights], seconds=round(time.time() - t0, 1),
                    device=str(next(learn.model.parameters()).device), processes=dist_env()[1], versions=dict(cxr_xai=cxr_xai.__version__,
                    torch=torch.__version__, fastai=__import__('fastai').__version__, python=platform.python_version()))
         (d/f'{stem}_metrics.json').write_text(json.dumps(res, indent=2))
@@ -367,7 +370,7 @@ def train_cmd(data:str, # dataset: Kaggle chest_xray folder, class folders, MedM
               bs:int=32, # batch size
               lr:float=None, # peak learning rate (default: learning-rate finder)
               pretrained:str='no', # ImageNet weights: yes, no or auto (yes fails offline; auto falls back)
-              seed:int=42, # random seed
+              seed:int=SEED, # random seed
               valid_pct:float=0.2, # validation share when DATA has no validation rows
               patience:int=3, # early-stopping patience in epochs
               num_workers:int=0, # DataLoader worker processes
@@ -422,7 +425,7 @@ def _phantom_items(d, seed):
 def phantom_model(size:int=64, # input side in pixels
                   n:int=300, # phantom x-rays (train+val+test)
                   epochs:int=8, # epochs of the one-cycle recipe
-                  seed:int=0, # seed of the phantom and of training
+                  seed:int=SEED, # seed of the phantom and of training
                   shortcut:float=0.0, # share of images with the label-correlated marker (see `make_phantom`)
                   arch:str='teaching', # architecture
                   lr:float=1e-2, # peak learning rate (fixed: no finder, so the result is cheap and reproducible)

@@ -33,6 +33,9 @@ __all__ = ['MODES', 'MARKER_PLACES', 'MEASURES', 'SUMMARY', 'CONTROL', 'TRUST_OP
            'load_films', 'judge_film', 'summarise', 'trust_table', 'pick_films', 'trust_html', 'trust', 'trust_cmd',
            'smoothed', 'pooled', 'compare_variants']
 
+# %% ../nbs/09_trust.ipynb #bbc0c34b
+from .core import SEED
+
 # %% ../nbs/09_trust.ipynb #tr006
 def attr_of(e, # an `Explanation`, or an H×W map (array or tensor)
             name:str='map', # what to call it in an error
@@ -98,7 +101,7 @@ def bootstrap_mean(values, # one number per film (NaN = undefined, left out)
                    groups=None, # patient id per film (None: each film its own patient)
                    n_boot:int=1000, # bootstrap replicates
                    alpha:float=0.05, # 1 - confidence level
-                   seed:int=0, # random seed
+                   seed:int=SEED, # random seed
                   )->dict: # value, lo, hi, n (films used), patients
     "Mean of `values` with a patient-bootstrap percentile interval."
     v = np.asarray(values, dtype=np.float64).ravel()
@@ -115,7 +118,7 @@ def bootstrap_mean(values, # one number per film (NaN = undefined, left out)
 def removal_order(e, # an `Explanation` or H×W map
                   segments=None, # H×W superpixel labels: rank and remove whole superpixels (by their mean)
                   random:bool=False, # a random order instead of the map's
-                  seed:int=0, # for the random order and for breaking ties
+                  seed:int=SEED, # for the random order and for breaking ties
                  )->np.ndarray: # H×W int64: 0 for the pixel removed first
     "The rank of each pixel in the removal order: highest attribution first, ties broken at random."
     a = attr_of(e); rng = np.random.default_rng(seed); n = a.size
@@ -157,7 +160,7 @@ def perturbation_curve(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1
                        steps:int=32, # points on the curve after the start (pixel mode)
                        segments=None, # H×W superpixel labels: one point per superpixel instead
                        random:bool=False, # random order (the reference curve)
-                       seed:int=0, # random order / tie breaking
+                       seed:int=SEED, # random order / tie breaking
                        xray=None, # the x-ray, when `e` is a bare map
                        target=None, # class to follow; default the explanation's target (or the predicted class)
                        batch_size:int=64, # images per forward pass
@@ -193,7 +196,7 @@ def faithfulness(model:nn.Module, # pixel-space model
                  steps:int=32, # points per curve
                  segments=None, # superpixel labels: remove whole superpixels
                  n_random:int=3, # random orders averaged for the reference
-                 seed:int=0, # seed of the random orders
+                 seed:int=SEED, # seed of the random orders
                  **kw, # passed to `perturbation_curve` (xray, target, batch_size)
                 )->dict:
     "Deletion and insertion AUC of the map's order, of random orders, and the gains over random."
@@ -247,7 +250,7 @@ def layer_groups(model:nn.Module, # a `PixelModel` (its `.net` is walked) or any
 
 def randomise_top(model:nn.Module, # the trained model (left untouched)
                   k:int, # how many groups of `layer_groups` to re-initialise, from the top
-                  seed:int=0, # seed of the new weights
+                  seed:int=SEED, # seed of the new weights
                  )->nn.Module:
     "A copy of `model` with its top `k` layer groups re-initialised (their `reset_parameters`)."
     m = copy.deepcopy(model).eval(); groups = layer_groups(m)
@@ -283,7 +286,7 @@ def cascading_randomisation(model:nn.Module, # the trained model
                             xray, # H×W x-ray in [0, 1]
                             method='ig', # method name or explainer function
                             target=None, # class to explain; the same class is explained for every model
-                            seed:int=0, # seed of the new weights
+                            seed:int=SEED, # seed of the new weights
                             **kw, # passed to the explainer
                            )->tuple: # (DataFrame one row per stage, [Explanation] original first)
     "Explain `xray` as the layers are re-initialised from the top down; compare each map with the original."
@@ -309,7 +312,7 @@ def show_randomisation(exps:list, # from `cascading_randomisation`
     return ax_row
 
 # %% ../nbs/09_trust.ipynb #tr040
-def shuffled_label_model(seed:int=0, # seed of the shuffle and of training
+def shuffled_label_model(seed:int=SEED, # seed of the shuffle and of training
                          **kw, # `phantom_model` arguments (size, n, epochs, ...): the same phantom and recipe
                         )->tuple: # (model trained on shuffled labels, its items with the shuffled labels)
     "A model trained like `phantom_model(**kw)` but on shuffled labels: it learns nothing about pneumonia."
@@ -353,7 +356,7 @@ def max_sensitivity(model:nn.Module, # pixel-space model
                     method='ig', # method name or explainer function
                     radius:float=0.02, # noise amplitude in pixel units
                     n:int=4, # perturbed films
-                    seed:int=0, # seed of the noise
+                    seed:int=SEED, # seed of the noise
                     target=None, # class to explain (the same for every film)
                     e=None, # the explanation of `xray`, if already made
                     **kw, # passed to the explainer
@@ -520,7 +523,7 @@ def _methods_arg(methods:str, known:list)->list:
 def pick_films(items:pd.DataFrame, # from `read_items`
                split:str='test', # which split
                n:int=40, # how many PNEUMONIA films
-               seed:int=0, # which ones
+               seed:int=SEED, # which ones
                source:str='DATA', # the dataset's name for messages
               )->pd.DataFrame:
     "`n` PNEUMONIA films of `split`, drawn with a fixed seed; a clear error when there are fewer."
@@ -594,7 +597,7 @@ def trust(model_file, # model file written by `cxr-xai train` or `cxr-xai demo`
           measures:str='all', # comma list of localisation, faithfulness, randomisation, stability; or 'all'
           sanity_n:int=5, # films that get the randomisation and stability checks
           control:bool=True, # add the edge-map control row
-          seed:int=0, # which films
+          seed:int=SEED, # which films
           force:bool=False, # start again in a folder an earlier trust run wrote
           progress:bool=True, # show a progress bar
          )->dict:
@@ -660,7 +663,7 @@ def trust_cmd(model:str, # model file written by `cxr-xai train` or `cxr-xai dem
               out:str='trust', # output folder (trust.json, trust.html, films/)
               measures:str='all', # localisation, faithfulness, randomisation, stability (comma list) or all
               sanity_n:int=5, # films that get the randomisation and stability checks
-              seed:int=0, # which films are drawn
+              seed:int=SEED, # which films are drawn
               force:store_true=False, # start again in a folder an earlier trust run wrote
              ):
     "Measure how far a model's explanations can be trusted: localisation, faithfulness, sanity, stability."
