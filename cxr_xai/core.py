@@ -14,7 +14,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'MAX_SIZE', 'MAX_SEED', 'DONE', 'CxrError', 'jsonable', 'check_out_path',
            'read_marker', 'output_lock', 'atomic_write', 'sigterm_as_exit', 'check_output', 'output_folder',
-           'output_files', 'check_arg', 'show_bars', 'Progress', 'progress', 'dist_env', 'shard', 'film_stem',
+           'output_files', 'check_arg', 'show_bars', 'Progress', 'with_progress', 'dist_env', 'shard', 'film_stem',
            'record_path', 'finished', 'run_films', 'join_output']
 
 # %% ../nbs/00_core.ipynb #7056fb67
@@ -381,7 +381,7 @@ class Progress:
         "Remove the bar (lines stay)."
         if self.bar is not None: self.bar.on_iter_end(); self.bar = None
 
-def progress(items, # what to walk through (a list, a range: anything with a length, else give `total`)
+def with_progress(items, # what to walk through (a list, a range: anything with a length, else give `total`)
              what:str='films', # what the items are
              verb:str='done', # what is done to each
              total:int|None=None, # how many items (default: `len(items)`)

@@ -17,7 +17,6 @@ import torch.nn.functional as F
 from PIL import Image, ImageOps, UnidentifiedImageError
 from typing import Annotated
 from fastcore.script import call_parse, store_true
-from fastprogress.fastprogress import progress_bar
 with warnings.catch_warnings():                 # torch deprecation chatter from inside fastai's import
     warnings.simplefilter('ignore', FutureWarning)
     from fastai.vision.all import (TensorImageBW, Transform, DataBlock, TransformBlock, CategoryBlock,
@@ -32,6 +31,7 @@ __all__ = ['MAX_PIXELS', 'show_path', 'load_xray', 'save_dicom', 'patient_id', '
 # %% ../nbs/00_data.ipynb #d4da6238
 from .core import CxrError, CLASSES, IMAGE_EXTS, jsonable   # the light base (see `core`): re-exported here
 from .core import output_folder   # every command that writes goes through it (see `core`)
+from .core import with_progress
 from .core import MAX_SIZE, MAX_SEED, check_arg
 
 # %% ../nbs/00_data.ipynb #75af1636
@@ -450,7 +450,7 @@ def _draw_phantom(out, n, size, seed, p_norm, p_pneu, difficulty, pneumonia_frac
             rows.append(dict(name=name, label=label, split=split, patient=stem, seed=int(rng.integers(2**31)),
                              pseed=pseed, marker=marker))
     manifest = []
-    for r in progress_bar(rows, display=progress) if progress else rows:
+    for r in with_progress(rows, 'films', 'drew', display=progress):
         x, m = synth_xray(size, bool(r['label']), seed=r['seed'], difficulty=difficulty,
                           shortcut='R' if r['marker'] else None, patient_seed=r['pseed'])
         cls = CLASSES[r['label']]
@@ -483,7 +483,7 @@ def make_phantom(out, # folder to write: new, empty, or an earlier phantom's (wi
                  splits:tuple=(0.76, 0.04, 0.2), # share of films in train, val, test
                  fmt:str='jpeg', # 'jpeg' (as Kaggle) or 'png' (lossless)
                  npz:bool=False, # also write `phantom.npz` in the MedMNIST schema
-                 progress:bool=False, # show a progress bar
+                 progress:bool=False, # show progress (a bar on a terminal, else a line each tenth)
                  force:bool=False, # replace a phantom an earlier `make_phantom` wrote there (only its files)
                 ) -> Path:
     "Write a Kermany-style phantom dataset with lesion masks and `manifest.csv`; return `out`."
@@ -805,7 +805,7 @@ def _pixel_hash(x): return hashlib.md5(np.ascontiguousarray((x * 255).round().as
 def _open_all(sources, verbose):
     "({pixel hash: [sources]}, [unreadable]): every file opened, every failure listed, none stops the rest."
     hashes, unreadable = {}, []
-    for src in progress_bar(list(sources), display=verbose and len(sources) > 500, leave=False):
+    for src in with_progress(list(sources), 'files', 'opened', display=verbose and len(sources) > 500):
         try: hashes.setdefault(_pixel_hash(load_item(src)), []).append(src)
         except CxrError as e: unreadable.append(dict(source=src, error=str(e)))
         except Exception as e: unreadable.append(dict(source=src, error=f"{show_path(src)}: {_why(e)}"))
