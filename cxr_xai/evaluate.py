@@ -569,7 +569,9 @@ def evaluate_cmd(model:str, # model file written by `cxr-xai train`
     if 'is_valid' not in items: items = resplit(items, valid_pct=valid_pct, seed=seed)
     print(f"evaluating {model} on {data} [{split}] ({(items['split'] == split).sum() if split != 'valid' else int(items['is_valid'].sum())} images)")
     with output_folder(out, 'evaluate', force=force, protect=[data, model]) as d:   # checked before the work
-        res = evaluate(m, items, split=split, tta=tta, patient=patient, target=target, n_boot=n_boot, bs=bs)
+        with warnings.catch_warnings():   # the phantom warning is one of the notes printed below: one line, said once
+            warnings.simplefilter('ignore', PhantomWarning)
+            res = evaluate(m, items, split=split, tta=tta, patient=patient, target=target, n_boot=n_boot, bs=bs)
         res.update(model_file=str(model), data=str(data), resplit=dict(valid_pct=valid_pct, seed=seed))
         names = _write_evaluation(res, d)
     with pd.option_context('display.width', 200, 'display.max_columns', 10): print(summary_table(res).to_string())
