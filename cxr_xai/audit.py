@@ -13,8 +13,7 @@ from typing import Annotated
 import numpy as np
 import pandas as pd
 from fastcore.script import call_parse, store_true
-from fastprogress.fastprogress import progress_bar
-from .core import CxrError, CLASSES, SEED
+from .core import CxrError, CLASSES, SEED, with_progress
 from .xray import show_path, _why
 from .layouts import read_items, load_item, _listing
 
@@ -27,7 +26,7 @@ def _pixel_hash(x): return hashlib.md5(np.ascontiguousarray((x * 255).round().as
 def _open_all(sources, verbose):
     "({pixel hash: [sources]}, [unreadable]): every file opened, every failure listed, none stops the rest."
     hashes, unreadable = {}, []
-    for src in progress_bar(list(sources), display=verbose and len(sources) > 500, leave=False):
+    for src in with_progress(list(sources), 'files', 'opened', display=verbose and len(sources) > 500):
         try: hashes.setdefault(_pixel_hash(load_item(src)), []).append(src)
         except CxrError as e: unreadable.append(dict(source=src, error=str(e)))
         except Exception as e: unreadable.append(dict(source=src, error=f"{show_path(src)}: {_why(e)}"))

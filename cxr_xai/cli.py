@@ -7,12 +7,13 @@ Docs: https://cxr-xai.github.io/cxr_xai/cli.html.md"""
 # %% ../nbs/12_cli.ipynb #44c19a42
 from __future__ import annotations
 import argparse, ast, re, sys, importlib, inspect, time
+import contextlib, warnings
 from pathlib import Path
 from fastcore.script import anno_parser, call_parse
 from .core import CxrError
 
 # %% auto #0
-__all__ = ['COMMANDS', 'FLAGS', 'main', 'parse_options', 'explain_cmd']
+__all__ = ['COMMANDS', 'FLAGS', 'one_line_warnings', 'main', 'parse_options', 'explain_cmd']
 
 # %% ../nbs/12_cli.ipynb #868d96cb
 COMMANDS = {
@@ -38,6 +39,7 @@ def _call(fn, cmd:str, argv:list):
     "Parse `argv` for the `call_parse` function `fn` and call it."
     f = inspect.unwrap(fn)
     p = anno_parser(f, prog=f'cxr-xai {cmd}')
+    p.epilog = None   # fastcore's parser ends the help with the package version: `cxr-xai --version` says it
     if callable(getattr(f, 'epilog', None)): p.epilog, p.formatter_class = f.epilog(), argparse.RawDescriptionHelpFormatter
     ns = vars(p.parse_args(argv))
     ns.pop('pdb', None); ns.pop('xtra', None)
@@ -45,6 +47,19 @@ def _call(fn, cmd:str, argv:list):
     iv = next((i for i,p in enumerate(ps) if p.kind is p.VAR_POSITIONAL), None)
     if iv is None: return f(**ns)
     return f(*[ns.pop(p.name) for p in ps[:iv]], *(ns.pop(ps[iv].name) or []), **ns)
+
+# %% ../nbs/12_cli.ipynb #c9da6ea4
+@contextlib.contextmanager
+def one_line_warnings(cmd:str, # the sub-command, to name in the line
+                     ):
+    "Show each distinct warning once, as one line `cxr-xai CMD: warning: ...` on stderr, without Python's source line."
+    seen = set()
+    def show(message, category, filename, lineno, file=None, line=None):
+        msg = ' '.join(str(message).split())
+        if msg not in seen: seen.add(msg); print(f'cxr-xai {cmd}: warning: {msg}', file=sys.stderr, flush=True)
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
 
 # %% ../nbs/12_cli.ipynb #9ec87662
 def main(argv:list|None=None) -> int:
@@ -58,7 +73,7 @@ def main(argv:list|None=None) -> int:
         print(f'cxr-xai: error: unknown command {cmd!r}\n\n{_usage()}', file=sys.stderr); return 2
     mod, name, _ = COMMANDS[cmd]
     try:
-        _call(getattr(importlib.import_module(mod), name), cmd, rest)
+        with one_line_warnings(cmd): _call(getattr(importlib.import_module(mod), name), cmd, rest)
     except CxrError as e:
         print(f'cxr-xai {cmd}: error: {e}', file=sys.stderr); return 2
     except OSError as e:  # a path the user gave cannot be written or read: say which, in one line

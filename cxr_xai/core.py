@@ -14,8 +14,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['CLASSES', 'IMAGE_EXTS', 'MARKER', 'MAX_SIZE', 'MAX_SEED', 'SEED', 'DONE', 'CxrError', 'jsonable', 'check_out_path',
            'read_marker', 'output_lock', 'atomic_write', 'sigterm_as_exit', 'check_output', 'output_folder',
-           'output_files', 'check_arg', 'dist_env', 'shard', 'film_stem', 'record_path', 'finished', 'run_films',
-           'join_output']
+           'output_files', 'check_arg', 'show_bars', 'Progress', 'with_progress', 'dist_env', 'shard', 'film_stem',
+           'record_path', 'finished', 'run_films', 'join_output']
 
 # %% ../nbs/00_core.ipynb #7056fb67
 class CxrError(ValueError):
@@ -345,6 +345,56 @@ def check_arg(name:str, # the argument's Python name, e.g. 'valid_pct'
        (gt is not None and value <= gt) or (lt is not None and value >= lt): raise bad
     return value
 
+# %% ../nbs/00_core.ipynb #589161f2
+def show_bars(stream=None, # the stream progress goes to (default: `sys.stdout`)
+             ) -> bool:
+    "Whether progress is drawn as a bar: `stream` is a terminal or a Jupyter notebook's output; else plain lines."
+    s = sys.stdout if stream is None else stream
+    try:
+        if s.isatty(): return True
+    except (AttributeError, ValueError): return False     # no stream, or a closed one
+    return type(s).__module__.startswith('ipykernel')      # a notebook's output cell, not a file or a string
+
+# %% ../nbs/00_core.ipynb #fc51bbb8
+class Progress:
+    "How far a job of `total` items is: a bar when `show_bars()`, else a plain line each time `every` of it is done."
+    def __init__(self, total:int, # items in the job
+                 what:str='films', # what the items are, for the lines: 'films', 'batches'
+                 verb:str='done', # what is done to them: 'explained' gives 'explained 120/400 films'
+                 every:float=0.1, # plain lines: one each time this share of the job is passed
+                 display:bool=True, # False: show nothing
+                ):
+        self.total, self.what, self.verb, self.shown = max(int(total), 0), what, verb, 0
+        self.step, self.bar = max(1, math.ceil(self.total * every)), None
+        if display and self.total and show_bars():
+            from fastprogress.fastprogress import progress_bar
+            self.bar = progress_bar(range(self.total), leave=False)
+        self.lines = bool(display and self.total and self.bar is None)
+
+    def update(self, k:int): # items done so far
+        "Show that `k` items are done: move the bar, or print a line when another step is passed (and at the end)."
+        if self.bar is not None: self.bar.update(min(k, self.total))
+        elif self.lines and k > self.shown and (k // self.step > self.shown // self.step or k >= self.total):
+            print(f"{self.verb} {min(k, self.total)}/{self.total} {self.what}", flush=True); self.shown = k
+
+    def close(self):
+        "Remove the bar (lines stay)."
+        if self.bar is not None: self.bar.on_iter_end(); self.bar = None
+
+def with_progress(items, # what to walk through (a list, a range: anything with a length, else give `total`)
+             what:str='films', # what the items are
+             verb:str='done', # what is done to each
+             total:int|None=None, # how many items (default: `len(items)`)
+             display:bool=True, # False: show nothing
+            ):
+    "Yield `items`, showing with `Progress` how many are done."
+    p = Progress(len(items) if total is None else total, what, verb, display=display)
+    try:
+        for i, x in enumerate(items, 1):
+            yield x
+            p.update(i)
+    finally: p.close()
+
 # %% ../nbs/00_core.ipynb #9e78c867
 SEED = 0   # the default seed of every function and command that draws random numbers
 
@@ -411,24 +461,21 @@ def run_films(files, # the films, in the same order in every process
               out, # the output folder (made and marked by the caller, e.g. with `output_folder(..., resume=True)`)
               rank:int=0, # this process
               world:int=1, # number of processes
-              progress:bool=True, # rank 0 shows films finished by all processes
+              progress:bool=True, # rank 0 shows films finished by all processes (`Progress`)
+              verb:str='done', # what `work` does, for the progress lines: 'explained 120/400 films'
              ) -> dict:
     "Run `work` on this process's shard of `files`, skipping films already finished; counts of what it did."
     out, files = Path(out), [Path(f) for f in files]
     mine, stems = shard(files, rank, world), [film_stem(p) for p in files]
     done = {s for s in stems if finished(out, s) is not None}            # each record read once
     todo = [(p, s) for p, s in zip(mine, shard(stems, rank, world)) if s not in done]
-    n_done, t0, every = len(done), time.perf_counter(), max(10, len(files) // 200)
-    if progress and rank == 0 and sys.stdout.isatty():
-        from fastprogress.fastprogress import progress_bar
-        bar = progress_bar(range(len(files)), leave=False)
-    else: bar = None
+    n_done, t0, every = len(done), time.perf_counter(), max(1, len(files) // 100)
+    bar = Progress(len(files), 'films', verb, display=progress and rank == 0 and len(todo) > 0)
     for i, (p, s) in enumerate(todo):
         _one(work, p, out, s, rank)
-        if rank == 0 and (bar is not None or progress) and (i % every == every - 1 or i == len(todo) - 1):
-            k = sum(1 for e in os.scandir(out) if e.name.endswith(DONE))    # all processes' films: one listing
-            if bar is not None: bar.update(k)
-            elif progress: print(f"{k} of {len(files)} films done", flush=True)
+        if (bar.bar is not None or bar.lines) and (i % every == every - 1 or i == len(todo) - 1):
+            bar.update(sum(1 for e in os.scandir(out) if e.name.endswith(DONE)))   # all processes' films: one listing
+    bar.close()
     return dict(rank=rank, shard=len(mine), skipped=len(mine) - len(todo), ran=len(todo),
                 finished_before=n_done, seconds=round(time.perf_counter() - t0, 3))
 

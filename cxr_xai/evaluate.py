@@ -21,9 +21,10 @@ import torch, torch.nn.functional as F
 from sklearn import metrics as skm
 from sklearn.calibration import CalibrationDisplay, calibration_curve
 from fastcore.script import call_parse, store_true
-from fastprogress.fastprogress import progress_bar
+from .core import with_progress
 from .data import CxrError, CLASSES, load_item, read_items, resplit, resize_xray, jsonable
 from .data import report_skipped, show_path
+from .data import load_mask
 from .core import output_folder
 from .model import load_model, check_model_arg, phantom_warning, trained_with, PhantomWarning
 from .core import MAX_SEED, check_arg
@@ -274,11 +275,13 @@ def plot_reliability(y, # labels
     CalibrationDisplay.from_predictions(y, p, n_bins=n_bins, ax=ax, name='model')
     cnt = np.bincount(np.searchsorted(np.linspace(0, 1, n_bins + 1)[1:-1], p), minlength=n_bins)
     ax2 = ax.twinx()
-    ax2.bar((np.arange(n_bins) + 0.5) / n_bins, cnt, width=0.9 / n_bins, alpha=0.2, color='grey')
+    bars = ax2.bar((np.arange(n_bins) + 0.5) / n_bins, cnt, width=0.9 / n_bins, alpha=0.2, color='grey')
     ax2.set_ylim(0, cnt.max() * 4); ax2.set_ylabel('images per bin', color='grey')
     ax.set(title=title or f'reliability (ECE {expected_calibration_error(y, p):.3f})',
            xlabel='mean predicted P(PNEUMONIA)', ylabel='observed PNEUMONIA fraction')
-    ax.legend(loc='center right', fontsize=8)
+    h, l = ax.get_legend_handles_labels()   # one legend, below the axes: a calibration curve can pass through any corner
+    if ax.get_legend(): ax.get_legend().remove()
+    ax2.legend(h + [bars], l + ['images per bin'], loc='upper center', bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8, frameon=False)
     return ax
 
 def screening_point(points): # {name: threshold}
@@ -336,7 +339,7 @@ def predict(model, # a `PixelModel` (takes N×1×size×size x-rays in [0, 1])
             bs=64, # batch size
             tta=False, # average over `tta_views`
             resize=None, # how to reach `model.size` ('pad', 'squish', 'crop'); default: as the model was trained
-            progress=None, # show a progress bar (None: when there are more than 4 batches)
+            progress=None, # show progress (None: when there are more than 4 batches)
            ):
     "Probability of PNEUMONIA for each item, read with `load_item` and resized to `model.size` like `xray_dls`."
     srcs, pos = _sources(items), check_model_classes(model)
@@ -347,7 +350,7 @@ def predict(model, # a `PixelModel` (takes N×1×size×size x-rays in [0, 1])
     dev = next(model.parameters()).device
     model.eval(); out = []
     starts = range(0, len(srcs), bs)
-    for i in (progress_bar(starts, leave=False) if (len(starts) > 4 if progress is None else progress) else starts):
+    for i in with_progress(starts, 'batches', 'scored', display=len(starts) > 4 if progress is None else bool(progress)):
         x = torch.stack([torch.from_numpy(np.array(resize_xray(load_item(s), size, resize), dtype=np.float32)) for s in srcs[i:i + bs]])[:, None]
         try:
             with torch.no_grad():
@@ -401,7 +404,8 @@ def _valid_rows(items):
 def _score_table(items, probs):
     return pd.DataFrame({'source': items['source'].astype(str).values, 'patient': items['patient'].astype(str).values
                          if 'patient' in items else items['source'].astype(str).values,
-                         'label': items['label'].astype(int).values, 'prob': probs})
+                         'label': items['label'].astype(int).values, 'prob': probs,
+                         **({'mask': items['mask'].fillna('').astype(str).values} if 'mask' in items else {})})
 
 def evaluate(model, # a `PixelModel`
              items, # items table from `read_items`: `source`, `label`, `patient`, `split` (+ `is_valid`, else `resplit`)
@@ -490,15 +494,20 @@ def plot_top_losses(preds, # prediction table: `source`, `label`, `prob`
                     ncols=3, # columns of the grid
                     title='top losses', # figure title
                    ):
-    "Gallery of the `k` most confidently wrong images with file name, label, P(PNEUMONIA) and loss."
+    "Gallery of the `k` most confidently wrong images with file name, label, P(PNEUMONIA), loss and the lesion's outline."
     tl = top_losses(preds, k); nrows = max(1, math.ceil(len(tl) / ncols))
     fig, axs = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.8 * nrows), squeeze=False)
     for ax in axs.flat: ax.axis('off')
+    outlined = 0
     for ax, (_, r) in zip(axs.flat, tl.iterrows()):
-        ax.imshow(load_item(r['source']), cmap='gray', vmin=0, vmax=1)
+        x = load_item(r['source']); ax.imshow(x, cmap='gray', vmin=0, vmax=1)
+        m = load_mask(r['mask']) if isinstance(r.get('mask'), str) else None   # the phantom's ground truth, where there is one
+        if m is not None and m.any():   # drawn on the film's pixel grid, whatever the mask's size
+            ax.contour(np.linspace(0, x.shape[1] - 1, m.shape[1]), np.linspace(0, x.shape[0] - 1, m.shape[0]), m.astype(float),
+                       levels=[0.5], colors='lime', linewidths=1); outlined += 1
         name = show_path(r['source'] if '::' in r['source'] else Path(r['source']).name)   # printable whatever bytes it holds
         ax.set_title(f"{name}\ntrue {CLASSES[int(r['label'])]} · P(pneu) {r['prob']:.2f} · loss {r['loss']:.2f}", fontsize=8)
-    fig.suptitle(title); fig.tight_layout()
+    fig.suptitle(title + ('\n(green: the ground-truth lesion)' if outlined else '')); fig.tight_layout()
     return fig
 
 # %% ../nbs/03_eval.ipynb #823f625d
@@ -563,7 +572,9 @@ def evaluate_cmd(model:str, # model file written by `cxr-xai train`
     if 'is_valid' not in items: items = resplit(items, valid_pct=valid_pct, seed=seed)
     print(f"evaluating {model} on {data} [{split}] ({(items['split'] == split).sum() if split != 'valid' else int(items['is_valid'].sum())} images)")
     with output_folder(out, 'evaluate', force=force, protect=[data, model]) as d:   # checked before the work
-        res = evaluate(m, items, split=split, tta=tta, patient=patient, target=target, n_boot=n_boot, bs=bs)
+        with warnings.catch_warnings():   # the phantom warning is one of the notes printed below: one line, said once
+            warnings.simplefilter('ignore', PhantomWarning)
+            res = evaluate(m, items, split=split, tta=tta, patient=patient, target=target, n_boot=n_boot, bs=bs)
         res.update(model_file=str(model), data=str(data), resplit=dict(valid_pct=valid_pct, seed=seed))
         names = _write_evaluation(res, d)
     with pd.option_context('display.width', 200, 'display.max_columns', 10): print(summary_table(res).to_string())

@@ -15,7 +15,6 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.cm import ScalarMappable
 from fastcore.basics import patch
-from fastprogress.fastprogress import progress_bar
 from .core import CxrError, CLASSES, IMAGE_EXTS, jsonable
 from .core import atomic_write, check_output, output_folder, dist_env, run_films, finished, film_stem, join_output
 from contextlib import ExitStack
@@ -403,7 +402,7 @@ def explain_files(model, # pixel-space model (`PixelModel`), or the path of a mo
             shared = join_group(err=err, run=run); err, run = shared['err'], shared['run']
         if err: raise CxrError(err)
         if rank: join_output(o)
-        run_films(paths, _film_work(model, names, per, target, resize, sign, run), o, rank, world, progress=progress)
+        run_films(paths, _film_work(model, names, per, target, resize, sign, run), o, rank, world, progress=progress, verb='explained')
         if world > 1: torch.distributed.barrier()
         if rank: return []
         rows = _rows(paths, o, names, run)

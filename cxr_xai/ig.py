@@ -16,7 +16,7 @@ from .explanation import (Explanation, as_np, attr_scale, check_xray, resolve_ta
                           register_method, show_explanations, mask_share)
 
 # %% auto #0
-__all__ = ['BASELINES', 'IG_METHODS', 'CPU_PX_BUDGET', 'GPU_PX_BUDGET', 'make_baseline', 'auto_batch_size',
+__all__ = ['BASELINES', 'IG_METHODS', 'CPU_PX_BUDGET', 'GPU_PX_BUDGET', 'make_baseline', 'show_baselines', 'auto_batch_size',
            'integrated_gradients', 'IGWidget', 'ig_frames']
 
 # %% ../nbs/05_ig.ipynb #f700d8de
@@ -47,6 +47,22 @@ def make_baseline(xray, baseline='black', sigma=None, noise=0.1, refs=None, k=8,
         else: return r[rng.choice(len(r), size=k, replace=len(r) < k)]
     else: raise CxrError(f"unknown baseline {baseline!r}: choose one of {', '.join(BASELINES)} or pass an array")
     return b.astype(np.float32)[None]
+
+# %% ../nbs/05_ig.ipynb #8d2d3de1
+def show_baselines(xray, # the x-ray, H×W in [0, 1]
+                   baselines=BASELINES[:6], # names from `BASELINES` (the first of a 'distribution' is shown)
+                   size:float=2.4, # inches per picture
+                   **kw, # passed to `make_baseline` (`refs`, `sigma`, `noise`, `seed`)
+                  ):
+    "The baselines side by side on one grey scale, each in a frame so a white (or black) one shows as an image."
+    fig, axs = plt.subplots(1, len(baselines), figsize=(size * len(baselines), size * 1.15), squeeze=False)
+    for ax, b in zip(axs[0], baselines):
+        im = make_baseline(xray, b, **kw)[0]
+        ax.imshow(im, cmap='gray', vmin=0, vmax=1); ax.set_xticks([]); ax.set_yticks([])
+        for s in ax.spines.values(): s.set(visible=True, color='0.45', linewidth=1.5)   # the frame
+        ax.set_title(f'{b}\n(mean {im.mean():.2f})', fontsize=9)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/05_ig.ipynb #fcdef548
 IG_METHODS = ('gausslegendre', 'riemann_trapezoid', 'riemann_middle', 'riemann_left', 'riemann_right')

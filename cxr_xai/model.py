@@ -19,10 +19,16 @@ from .core import MAX_SIZE, MAX_SEED, check_arg, jsonable
 
 # %% auto #0
 __all__ = ['ARCHS', 'IMAGENET_STATS', 'MODEL_FORMAT', 'MODEL_VERSION', 'MAX_CLASSES', 'MAX_WIDTH', 'MAX_BLOCKS', 'MODEL_EXTS',
-           'LEGACY_SPLIT_SEED', 'conv_block', 'TeachingCNN', 'layer_shapes', 'receptive_field', 'backbone',
+           'LEGACY_SPLIT_SEED', 'conv_block', 'TeachingCNN', 'layer_shapes', 'receptive_field', 'feature_maps',
+           'show_feature_maps', 'rf_geometry', 'rf_box', 'effective_rf', 'show_receptive_field', 'backbone',
            'PixelModel', 'create_model', 'model_meta', 'check_meta', 'save_model', 'model_file', 'looks_like_model',
            'check_model_arg', 'load_model', 'phantom_count', 'is_phantom', 'data_fingerprint', 'training_provenance',
            'trained_with', 'PhantomWarning', 'phantom_warning']
+
+# %% ../nbs/01_model.ipynb #6bc5df7b
+import numpy as np
+import matplotlib.pyplot as plt
+from matplotlib.patches import Rectangle
 
 # %% ../nbs/01_model.ipynb #4e3c2757
 from .core import SEED
@@ -78,6 +84,128 @@ def receptive_field(net:nn.Module, # a network built from Conv2d / pooling layer
             r += (d*(k-1)) * j
             j *= s
     return r
+
+# %% ../nbs/01_model.ipynb #d3e99be5
+def _blocks(model, layers=None) -> tuple:
+    "`model`'s network (inside a `PixelModel`) and the names of the child layers asked for (default: every `block*`)."
+    net = getattr(model, 'net', model)
+    names = [n for n, _ in net.named_children()]
+    want = list(layers) if layers is not None else [n for n in names if n.startswith('block')]
+    bad = [n for n in want if n not in names]
+    if bad or not want: raise CxrError(f"no layer {bad[0] if bad else 'block*'!r} in this network: its layers are {', '.join(names)}")
+    return net, want
+
+def feature_maps(model, # a `PixelModel` (or a network of named layers, e.g. `TeachingCNN`)
+                 xray, # one x-ray H×W in [0, 1], at the model's size
+                 layers=None, # names of the layers to keep (default: every `block*`)
+                ) -> dict:
+    "The output of each of `layers` for `xray`, in order: {name: C×h×w array}."
+    net, want = _blocks(model, layers)
+    x = torch.as_tensor(np.asarray(xray, dtype=np.float32))[None, None].to(next(net.parameters()).device)
+    x, out, was = model.normalise(x) if hasattr(model, 'normalise') else x, {}, net.training
+    net.eval()
+    with torch.no_grad():
+        for name, m in net.named_children():
+            x = m(x)
+            if name in want: out[name] = x[0].float().cpu().numpy()
+            if len(out) == len(want): break
+    net.train(was)
+    return out
+
+# %% ../nbs/01_model.ipynb #f2346350
+def show_feature_maps(model, # a `PixelModel` around a `TeachingCNN` (or any network of named layers)
+                      xray, # one x-ray H×W in [0, 1], at the model's size
+                      n:int=6, # maps shown per layer: the most active (highest mean activation)
+                      layers=None, # layer names (default: every `block*`)
+                      size:float=1.5, # inches per picture
+                     ):
+    "For each layer: where it fires on the x-ray (mean of its maps, over the film), then its `n` most active maps."
+    fm = feature_maps(model, xray, layers)
+    fig, axs = plt.subplots(len(fm), n + 1, figsize=(size * (n + 1), size * 1.2 * len(fm)), squeeze=False)
+    h, w = np.shape(xray)
+    for row, (name, a) in zip(axs, fm.items()):
+        for ax in row: ax.set_xticks([]); ax.set_yticks([])
+        m = a.mean(0)
+        row[0].imshow(xray, cmap='gray', vmin=0, vmax=1)
+        row[0].imshow(m, cmap='magma', alpha=0.6, extent=(-.5, w - .5, h - .5, -.5))   # the coarse map stretched over the film
+        row[0].set_ylabel(f'{name}\n{a.shape[0]} maps {a.shape[1]}×{a.shape[2]}', fontsize=8)
+        row[0].set_title('mean, on the film' if row is axs[0] else '', fontsize=8)
+        for ax, c in zip(row[1:], np.argsort(-a.mean((1, 2)), kind='stable')[:n]):
+            ax.imshow(a[c], cmap='magma'); ax.set_title(f'map {c}', fontsize=8)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/01_model.ipynb #b7094d9b
+def rf_geometry(net:nn.Module, # layers in order, e.g. a `TeachingCNN` or the blocks up to one
+               ) -> tuple:
+    "(side, jump, start) in input pixels for the units of the last conv/pool layer: unit i's window is `side` wide, centred at start + i·jump."
+    r, j, s = 1, 1, 0.0
+    for m in net.modules():
+        if isinstance(m, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
+            k, st, d, p = [v[0] if isinstance(v, tuple) else v for v in (m.kernel_size, m.stride, getattr(m, 'dilation', 1), m.padding)]
+            s += (d * (k - 1) / 2 - p) * j
+            r += d * (k - 1) * j
+            j *= st
+    return r, j, s
+
+def rf_box(model, # a `PixelModel` (or a network of named layers)
+           layer:str, # the layer whose unit it is
+           unit:tuple, # the unit's (row, column) in that layer's map
+          ) -> tuple:
+    "The theoretical receptive field of one unit: (top row, left column, side) in input pixels (it may overhang the film)."
+    net, (name,) = _blocks(model, [layer])
+    r, j, s = rf_geometry(nn.Sequential(*[m for n, m in net.named_children()][:[n for n, _ in net.named_children()].index(name) + 1]))
+    return int(s + unit[0] * j - (r - 1) / 2), int(s + unit[1] * j - (r - 1) / 2), r
+
+# %% ../nbs/01_model.ipynb #2e27cb70
+def effective_rf(model, # a `PixelModel` (or a network of named layers)
+                 xrays, # x-rays N×H×W (or one H×W) in [0, 1], at the model's size
+                 layer:str='block4', # the layer whose centre unit is traced
+                ) -> tuple:
+    "Mean |∂ unit / ∂ pixel| over `xrays` for the centre unit of `layer` (its maps summed), H×W; and the unit's (row, col)."
+    net, (name,) = _blocks(model, [layer])
+    x = torch.as_tensor(np.asarray(xrays, dtype=np.float32)).reshape(-1, 1, *np.shape(xrays)[-2:])
+    x = x.to(next(net.parameters()).device).requires_grad_(True)
+    y, was = model.normalise(x) if hasattr(model, 'normalise') else x, net.training
+    net.eval()
+    try:
+        for n, m in net.named_children():
+            y = m(y)
+            if n == name: break
+        unit = (y.shape[-2] // 2, y.shape[-1] // 2)
+        g, = torch.autograd.grad(y[:, :, unit[0], unit[1]].sum(), x)
+    finally: net.train(was)
+    return g.abs().mean(0)[0].float().cpu().numpy(), unit
+
+def _mass_side(erf, top, left, r, share=0.9):
+    "Side of the smallest square, centred like the window (top, left, r), that holds `share` of `erf`."
+    cy, cx, ys, xs = top + (r - 1) / 2, left + (r - 1) / 2, np.arange(erf.shape[0]), np.arange(erf.shape[1])
+    for h in np.arange(0.5, r / 2 + 1):
+        if erf[np.abs(ys - cy) <= h][:, np.abs(xs - cx) <= h].sum() >= share * erf.sum(): return int(2 * h + 1 - (r % 2 == 0))
+    return r
+
+# %% ../nbs/01_model.ipynb #6e7e40fb
+def show_receptive_field(model, # a `PixelModel` around a `TeachingCNN` (or a network of named layers)
+                         xray, # the x-ray to draw on, H×W in [0, 1]
+                         layer:str='block4', # the layer whose centre unit is shown
+                         xrays=None, # x-rays to average the gradient over (default: `xray` alone)
+                         ax=None, # matplotlib axis
+                        ):
+    "The centre unit of `layer`: its theoretical window (a square) and its effective field (the gradient, in colour), on the film."
+    erf, unit = effective_rf(model, xray if xrays is None else xrays, layer)
+    top, left, r = rf_box(model, layer, unit)
+    side = _mass_side(erf, top, left, r)
+    ax = ax if ax is not None else plt.subplots(figsize=(4.2, 4.6))[1]
+    ax.imshow(xray, cmap='gray', vmin=0, vmax=1)
+    e = erf / max(erf.max(), 1e-12)
+    ax.imshow(e, cmap='magma', alpha=np.clip(e, 0, 1) ** 0.5 * 0.85)
+    ax.add_patch(Rectangle((left - .5, top - .5), r, r, fill=False, ec='cyan', lw=1.5, label=f'theoretical: {r} px'))
+    c = (top + (r - 1) / 2 - side / 2, left + (r - 1) / 2 - side / 2)
+    ax.add_patch(Rectangle((c[1], c[0]), side, side, fill=False, ec='yellow', lw=1.2, ls='--', label=f'90% of the gradient: {side} px'))
+    ax.set(xlim=(-.5, np.shape(xray)[1] - .5), ylim=(np.shape(xray)[0] - .5, -.5), xticks=[], yticks=[])
+    ax.set_title(f'receptive field of {layer} unit {unit}', fontsize=9)
+    ax.legend(loc='upper center', bbox_to_anchor=(0.5, -0.01), ncol=1, fontsize=8, frameon=False)
+    return ax
 
 # %% ../nbs/01_model.ipynb #56611293
 ARCHS = ('teaching', 'resnet18', 'resnet34', 'resnet50', 'densenet121')

@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 from fastcore.script import call_parse, store_true
-from fastprogress.fastprogress import progress_bar
-from .core import CxrError, CLASSES, SEED, MAX_SIZE, MAX_SEED, check_arg, output_folder
+from .core import CxrError, CLASSES, SEED, MAX_SIZE, MAX_SEED, check_arg, output_folder, with_progress
 
 # %% auto #0
 __all__ = ['synth_xray', 'make_phantom', 'check_phantom_args', 'synth_cmd']
@@ -224,7 +223,7 @@ def _draw_phantom(out, n, size, seed, p_norm, p_pneu, difficulty, pneumonia_frac
     rng = np.random.default_rng(seed)
     rows = _phantom_films(rng, _phantom_patients(rng, n, pneumonia_frac, splits), p_norm, p_pneu)
     manifest, made, arrays = [], set(), []
-    for r in progress_bar(rows, display=progress) if progress else rows:
+    for r in with_progress(rows, 'films', 'drew', display=progress):
         x, m = synth_xray(size, bool(r['label']), seed=r['seed'], difficulty=difficulty,
                           shortcut='R' if r['marker'] else None, patient_seed=r['pseed'])
         cls = CLASSES[r['label']]
@@ -257,7 +256,7 @@ def make_phantom(out, # folder to write: new, empty, or an earlier phantom's (wi
                  splits:tuple=(0.76, 0.04, 0.2), # share of films in train, val, test
                  fmt:str='jpeg', # 'jpeg' (as Kaggle) or 'png' (lossless)
                  npz:bool=False, # also write `phantom.npz` in the MedMNIST schema
-                 progress:bool=False, # show a progress bar
+                 progress:bool=False, # show progress (a bar on a terminal, else a line each tenth)
                  force:bool=False, # replace a phantom an earlier `make_phantom` wrote there (only its files)
                 ) -> Path:
     "Write a Kermany-style phantom dataset with lesion masks and `manifest.csv`; return `out`."

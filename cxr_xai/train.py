@@ -29,15 +29,19 @@ from fastai.vision.learner import model_meta
 import cxr_xai
 from .data import CxrError, CLASSES, make_phantom, read_items, resplit, xray_dls, load_item
 from .data import report_skipped
+from .model import phantom_count
 from .model import ARCHS, create_model, save_model, load_model, PixelModel, training_provenance
 from .core import output_folder, output_files, sigterm_as_exit, dist_env
+from .core import show_bars
+from fastai.callback.progress import ProgressCallback
+from fastcore.basics import noop
 from .core import MAX_SIZE, MAX_SEED, check_arg
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'MODEL_SUFFIXES', 'RECIPE_VERSION', 'class_weights', 'Sensitivity', 'Specificity', 'RocAuc',
            'screening_metrics', 'StopOnNaN', 'check_dls', 'xray_learner', 'join_group', 'distributed', 'gpu_options',
-           'plot_loss', 'fit_recipe', 'check_train_args', 'train', 'train_cmd', 'cache_dir', 'code_fingerprint',
-           'phantom_model']
+           'plot_loss', 'EpochLines', 'fit_progress', 'fit_recipe', 'check_train_args', 'train', 'train_cmd',
+           'cache_dir', 'code_fingerprint', 'phantom_model']
 
 # %% ../nbs/02_train.ipynb #e13f2438
 from .core import SEED
@@ -185,27 +189,61 @@ def gpu_options(learn:Learner|None, # the learner to set up; None only checks th
     return learn
 
 # %% ../nbs/02_train.ipynb #f5415fbe
+def _phantom_fit(learn:Learner) -> bool:
+    "Whether every training film of `learn` is a phantom film (see `phantom_count`)."
+    its = getattr(learn.dls.train, 'items', None)
+    return isinstance(its, pd.DataFrame) and 'source' in its and len(its) > 0 and phantom_count(its['source']) == len(its)
+
 def plot_loss(learn:Learner, # a learner after fitting
               fname:str|Path|None=None, # write the figure here (PNG) when given
+              data:str|None=None, # what it learnt from, for the title (default: 'synthetic phantom' when every training film is one)
              ):
-    "Training and validation loss by batch, with the validation AUC by epoch on a second axis."
+    "Training and validation loss by batch, with the validation AUC by epoch on a second axis; one legend, below."
     rec = learn.recorder
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(list(range(len(rec.losses))), [float(l) for l in rec.losses], label='train loss', alpha=0.7)
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    ax.plot(list(range(len(rec.losses))), [float(l) for l in rec.losses], label='train loss (smoothed, per batch)', alpha=0.7)
     ax.set_xlabel('batch'); ax.set_ylabel('loss')
     names = rec.metric_names[1:-1]  # without 'epoch' and 'time'
     vals = np.array([v for v in rec.values], dtype=float) if rec.values else np.zeros((0, len(names)))
+    axs = [ax]
     if len(vals):
         n_iter = len(rec.losses) / len(vals)
         xs = (np.arange(len(vals)) + 1) * n_iter
-        ax.plot(xs, vals[:, names.index('valid_loss')], 'o-', label='valid loss')
+        ax.plot(xs, vals[:, names.index('valid_loss')], 'o-', label='valid loss (per epoch)')
         if 'roc_auc' in names:
-            ax2 = ax.twinx(); ax2.plot(xs, vals[:, names.index('roc_auc')], 's--', color='C2', label='valid ROC AUC')
-            ax2.set_ylabel('valid ROC AUC'); ax2.set_ylim(0.4, 1.02); ax2.legend(loc='center right')
-    ax.legend(loc='upper right'); ax.set_title(f'{getattr(learn.model, "arch", "")} on {len(learn.dls.train_ds)} x-rays')
+            axs.append(ax2 := ax.twinx()); ax2.plot(xs, vals[:, names.index('roc_auc')], 's--', color='C2', label='valid ROC AUC')
+            ax2.set_ylabel('valid ROC AUC'); ax2.set_ylim(0.4, 1.02)
+    hl = [a.get_legend_handles_labels() for a in axs]   # one legend for both axes, below them: it hides no curve
+    ax.legend(sum([h for h, _ in hl], []), sum([l for _, l in hl], []), loc='upper center', bbox_to_anchor=(0.5, -0.2),
+              ncol=3, fontsize=8, frameon=False)
+    data = data if data is not None else 'synthetic phantom' if _phantom_fit(learn) else ''
+    ax.set_title(f'{getattr(learn.model, "arch", "")} on {len(learn.dls.train_ds)} training x-rays' + (f' ({data})' if data else ''))
     fig.tight_layout()
-    if fname is not None: fig.savefig(fname, dpi=100); plt.close(fig)
+    if fname is not None: fig.savefig(fname, dpi=100, bbox_inches='tight'); plt.close(fig)
     return fig
+
+# %% ../nbs/02_train.ipynb #a7fef945
+class EpochLines(Callback):
+    "One plain line per epoch with fastai's metrics, for output that is not a terminal (in place of the bars)."
+    order = ProgressCallback.order
+    def before_fit(self):
+        self.old = self.learn.logger
+        if self.old is not noop and not hasattr(self.learn, 'lr_finder'): self.learn.logger = self._line   # silent: `no_logging()`, `lr_find`
+    def _line(self, log):
+        names, vals = self.recorder.metric_names, [f'{v:.4f}' if isinstance(v, float) else str(v) for v in log]
+        print(f"epoch {int(log[0]) + 1}/{self.n_epoch}: " + ', '.join(f'{n} {v}' for n, v in zip(names[1:], vals[1:])), flush=True)
+    def after_fit(self): self.learn.logger = self.old
+
+@contextlib.contextmanager
+def fit_progress(learn:Learner, # the learner about to fit
+                ):
+    "fastai's bars when `show_bars()`, else `EpochLines`: a line per epoch. A learner without bars is left alone."
+    if show_bars() or not hasattr(learn, 'progress'): yield learn; return
+    learn.remove_cb(ProgressCallback)
+    try:
+        with learn.added_cbs(EpochLines()): yield learn
+    finally:   # exactly one bar again (fastai's launcher may have put one back on another process meanwhile)
+        learn.remove_cb(ProgressCallback); learn.add_cb(ProgressCallback())
 
 # %% ../nbs/02_train.ipynb #25790c0c
 @contextlib.contextmanager
@@ -231,7 +269,7 @@ def fit_recipe(learn:Learner, # from `xray_learner`
               ) -> Learner:
     "Train with lr-find, one-cycle, best-AUC checkpoint, early stopping and a CSV log; the best epoch is kept."
     rank = dist_env()[0]
-    with _scratch(learn) as scratch:   # checkpoints: the finder's and the best epoch's
+    with _scratch(learn) as scratch, fit_progress(learn):   # checkpoints: the finder's and the best epoch's; bars or lines
         err = None
         if lr is None and rank == 0:   # alone, before the process group exists: the finder saves and reloads a checkpoint
             try:

@@ -16,9 +16,9 @@ from sklearn.metrics import roc_auc_score
 from skimage.filters import threshold_otsu
 from skimage.metrics import structural_similarity
 from skimage.morphology import disk
-from fastprogress.fastprogress import progress_bar
 from fastcore.script import call_parse, store_true
 from .core import CxrError, CLASSES, jsonable, dist_env, run_films, finished, film_stem, join_output, output_folder, atomic_write
+from .core import with_progress
 from .data import synth_xray, load_item, load_mask, resize_xray
 from .explanation import Explanation, check_xray, show_attr, resolve_target, explain, check_options, method_names
 from .limexp import hidden_xray, segment_xray
@@ -505,7 +505,7 @@ def trust_table(model:nn.Module, # pixel-space model
                )->tuple: # (per-film rows, summary)
     "Judge every method on every film; the per-film rows and the per-method summary with intervals."
     rows = []
-    for i, f in enumerate(progress_bar(films, leave=False) if progress else films):
+    for i, f in enumerate(with_progress(films, 'films', 'judged', display=progress)):
         for name, (method, opts) in methods.items():
             rows.append(dict(method=name, **judge_film(model, f, method, opts, measures, i < sanity_n, **kw)))
     rows = pd.DataFrame(rows)
@@ -629,7 +629,7 @@ def trust(model_file, # model file written by `cxr-xai train` or `cxr-xai demo`
             err = join_group(err=err)['err']
         if err: raise CxrError(err)
         if rank: join_output(d)
-        run_films([f['source'] for f in films], _judge_work(model, films, meths, meas, sanity_n), d, rank, world, progress)
+        run_films([f['source'] for f in films], _judge_work(model, films, meths, meas, sanity_n), d, rank, world, progress, verb='judged')
         if world > 1: torch.distributed.barrier()
         if rank: return {}
         recs = [finished(d, film_stem(f['source'])) or dict(ok=False, error=f"{f['source']}: not finished") for f in films]
