@@ -6,7 +6,7 @@ Docs: https://cxr-xai.github.io/cxr_xai/demo.html.md"""
 
 # %% ../nbs/11_demo.ipynb #6a302349
 from __future__ import annotations
-import base64, functools, html, json, os, platform, shutil, time
+import base64, functools, html, importlib.resources, inspect, json, os, platform, shutil, time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,22 +24,23 @@ from .evaluate import evaluate, save_evaluation, summary_table
 from .explanation import explain, method_names, split_options, mask_share
 from .core import output_folder, check_output
 from .evaluate import fmt_prob
-from .trust import (attr_of, as_mask, run_explainer, judge_film, summarise, bootstrap_mean, SUMMARY, CONTROL, TRUST_OPTIONS,
-                           sobel_map, load_films, pick_films, layer_groups, cascading_randomisation, show_randomisation)
+from .trust import (attr_of, as_mask, run_explainer, localisation, faithfulness, rank_correlation, map_ssim, randomise_top, summarise,
+                           bootstrap_mean, SUMMARY, CONTROL, sobel_map, load_films, pick_films, layer_groups, cascading_randomisation,
+                           show_randomisation)
 from scipy.ndimage import binary_dilation
 import PIL.Image
 
 # %% auto #0
-__all__ = ['DEMO_PRESETS', 'DEMO_MEASURES', 'check_out', 'pick_cases', 'explanation_grid', 'lung_field', 'random_geometry',
-           'lung_region', 'outside_share', 'judge_demo', 'off_lung_comment', 'randomisation_figure', 'trust_step',
-           'trust_frame', 'write_report', 'demo', 'demo_cmd']
+__all__ = ['DEMO_PRESETS', 'check_out', 'pick_cases', 'explanation_grid', 'lung_field', 'random_geometry', 'lung_region',
+           'outside_share', 'judge_demo', 'off_lung_comment', 'randomisation_figure', 'trust_step', 'trust_frame',
+           'write_report', 'demo', 'demo_cmd']
 
 # %% ../nbs/11_demo.ipynb #b42d66d4
 DEMO_PRESETS = {
     'default': dict(n=1200, size=128, epochs=15, bs=32, lr=1e-2, ig_steps='auto', lime_samples=1000, lime_segments=60, n_boot=1000,
-                    trust_n=6, trust_methods='ig,gradcam,lime'),
+                    trust_n=6, trust_methods='ig,gradcam,saliency'),
     'quick':   dict(n=320, size=64, epochs=8, bs=32, lr=1e-2, ig_steps='auto', lime_samples=500, lime_segments=40, n_boot=300,
-                    trust_n=4, trust_methods='ig,gradcam,lime'),
+                    trust_n=4, trust_methods='ig,gradcam,saliency'),
 }
 
 # %% ../nbs/11_demo.ipynb #cf72a930
@@ -142,31 +143,33 @@ def outside_share(e, # an `Explanation` or H×W map
     return float(pos[~r].sum() / pos.sum()) if pos.sum() > 0 else float('nan')
 
 # %% ../nbs/11_demo.ipynb #daf56012
-class _Kept:
-    "An explainer (a registered name or a function) that keeps each map it makes, in order."
-    def __init__(self, method): self.method, self.exps = method, []
-    def __call__(self, model, xray, target=None, **kw):
-        e = run_explainer(model, xray, self.method, target, **kw); self.exps.append(e); return e
-
-DEMO_MEASURES = ('localisation', 'faithfulness', 'randomisation')
+def _rand_options(name:str, opts:dict)->dict:
+    "Options for the randomised model's map: the same, with IG's automatic steps capped (a random net may need them all)."
+    return {**opts, 'max_steps': 33} if name == 'ig' and opts.get('n_steps', 'auto') == 'auto' else opts
 
 def judge_demo(model, # pixel-space model
-               films:list, # from `load_films` (PNEUMONIA films with masks)
-               methods:dict, # name -> (method, options), as `trust_table`
+               cases:list, # dicts: `film` (from `load_films`: xray, mask, patient, source) and `exps` ({method: `Explanation`})
+               judged:dict, # method -> options: also faithfulness and randomisation
                n_boot:int=1000, # bootstrap replicates
                seed:int=0, # bootstrap seed
               )->tuple: # (per-film rows, per-method summary)
-    "Trust measures of every method on every film, and its positive evidence outside the lungs, trained and randomised."
-    region, rows = lung_region(model.size), []
-    for f in films:
-        for name, (method, kw) in methods.items():
-            k = _Kept(method)
-            row = judge_film(model, f, k, kw, DEMO_MEASURES, sanity=True)
-            rows.append(dict(method=name, **row, off_lung=outside_share(k.exps[0], region),
-                             off_lung_random=outside_share(k.exps[1], region)))
+    "Localisation and off-lung share of every map; faithfulness and the randomised model's map for the `judged` methods and the control."
+    region, rand, rows = lung_region(model.size), randomise_top(model, len(layer_groups(model))), []
+    for c in cases:
+        f = c['film']
+        for name, e in {**c['exps'], CONTROL: sobel_map(model, f['xray'], 'PNEUMONIA')}.items():
+            row = dict(method=name, source=f['source'], patient=f['patient'], sec_explain=e.seconds,
+                       **localisation(e, f['mask']), off_lung=outside_share(e, region))
+            if name in judged or name == CONTROL:
+                fa = faithfulness(model, e, 'blur', steps=16, n_random=1)
+                er = run_explainer(rand, f['xray'], sobel_map if name == CONTROL else name, e.target, **_rand_options(name, judged.get(name, {})))
+                row.update(deletion_gain=fa['deletion_gain'], insertion_gain=fa['insertion_gain'], rand_rank_abs=rank_correlation(e, er),
+                           rand_ssim=map_ssim(e, er), off_lung_random=outside_share(er, region))
+            rows.append(row)
     rows = pd.DataFrame(rows); summ = summarise(rows, n_boot)
     for name, g in rows.groupby('method', sort=False):
         for c in ('off_lung', 'off_lung_random'):
+            if c not in g or g[c].isna().all(): continue
             b = bootstrap_mean(g[c], g.patient, n_boot, seed=seed)
             for k, v in ((c, 'value'), (c + '_lo', 'lo'), (c + '_hi', 'hi'), (c + '_n', 'n')): summ.loc[name, k] = b[v]
     return rows, summ
@@ -184,12 +187,14 @@ def off_lung_comment(summ:pd.DataFrame, # from `judge_demo`
     for m, r in summ.iterrows():
         t, rr = r.get('off_lung', np.nan), r.get('off_lung_random', np.nan)
         if not np.isfinite(t): continue
-        s = (f"{m}: {_pct(t)} (95% CI {_pct(r['off_lung_lo'])}–{_pct(r['off_lung_hi'])}) of the positive evidence lies outside "
-             f"the lungs, where {_pct(outside_area)} of the film is")
-        if m == control: out.append(s + "; this map ignores the model, so it is what the image alone gives a map."); continue
-        if not np.isfinite(rr): out.append(s + '.'); continue
+        s = (f"{m}: {_pct(t)} (95% CI {_pct(r['off_lung_lo'])}–{_pct(r['off_lung_hi'])}) of the positive evidence for PNEUMONIA lies "
+             f"outside the lungs, which cover all but {_pct(outside_area)} of the film")
+        if m == control: out.append(s + "; this map ignores the model: it is what the image alone gives a map."); continue
+        if not np.isfinite(rr): out.append(s + " (its randomisation was not run here: `cxr-xai trust` runs it)."); continue
         s += f"; with every layer of the model re-initialised, {_pct(rr)} (95% CI {_pct(r['off_lung_random_lo'])}–{_pct(r['off_lung_random_hi'])})"
-        if rr >= 0.75 * t: s += ": the off-lung evidence survives randomisation, so it follows the image (its edges and outline), not what the model learned"
+        if rr > 1.33 * t: s += (": a random network puts more there, so training moved evidence into the lungs, and what stays outside "
+                                "is of the kind the image alone produces")
+        elif rr >= 0.75 * t: s += ": the off-lung evidence survives randomisation, so it follows the image (its edges and outline), not what the model learned"
         elif rr <= 0.5 * t: s += ": the off-lung evidence depends on the trained weights, so the model itself responds to pixels outside the lungs"
         else: s += ": part of the off-lung evidence survives randomisation"
         overlap = r['off_lung_lo'] <= r['off_lung_random_hi'] and r['off_lung_random_lo'] <= r['off_lung_hi']
@@ -198,7 +203,7 @@ def off_lung_comment(summ:pd.DataFrame, # from `judge_demo`
 
 # %% ../nbs/11_demo.ipynb #784ec652
 def randomisation_figure(model, # pixel-space model
-                         film:dict, # one film of `load_films`
+                         xray, # H×W x-ray in [0, 1]
                          methods:dict, # name -> (method, options)
                          size:float=1.7, # inches per panel
                         ):
@@ -206,38 +211,41 @@ def randomisation_figure(model, # pixel-space model
     k = len(layer_groups(model)) + 1; region = lung_region(model.size)
     fig, axs = plt.subplots(len(methods), k, figsize=(size * k, size * len(methods)), squeeze=False)
     for row, (name, (method, kw)) in zip(axs, methods.items()):
-        tab, exps = cascading_randomisation(model, film['xray'], method, 'PNEUMONIA', **kw)
+        tab, exps = cascading_randomisation(model, xray, method, 'PNEUMONIA', **kw)
         show_randomisation(exps, [f"{name}: trained"] + [f"{r}\nρ={s:.2f}" for r, s in zip(tab.randomised[1:], tab.spearman_abs[1:])], row)
         row[0].contour(region, levels=[.5], colors='cyan', linewidths=.6)
     fig.tight_layout()
     return fig
 
 def trust_step(model, # the demo's model
-               items:pd.DataFrame, # the demo's items
+               cases:list, # the grid's films: dicts with `film` and `exps`, PNEUMONIA films with masks first
+               opts:dict, # method -> the options the grid used
                work:Path, # the demo's folder
                cfg:dict, # preset (trust_n, trust_methods, n_boot)
                model_file:str='model/model.safetensors', # the model file, relative to `work`
-               seed:int=0, # which films
+               seed:int=0, # bootstrap seed
               )->dict: # what `trust.json` holds
-    "The demo's trust section: measures, off-lung evidence, the randomisation picture and trust.json."
+    "The demo's trust section: measures of the grid's maps, off-lung evidence, the randomisation picture and trust.json."
     names = [m.strip() for m in str(cfg['trust_methods']).split(',') if m.strip()]
-    bad = [m for m in names if m not in method_names()]
-    if bad or not names: raise CxrError(f"trust_methods: unknown method {(bad or [''])[0]!r}: choose from {', '.join(method_names())}")
-    meths = {m: (m, TRUST_OPTIONS.get(m, {})) for m in names} | {CONTROL: (sobel_map, {})}
-    rows = pick_films(items, 'test', min(cfg['trust_n'], int(((items.split == 'test') & (items.label == 1)).sum())), seed, 'data')
-    films = load_films(rows, model.size, getattr(model, 'resize', 'pad'))
-    t0 = time.process_time(); per, summ = judge_demo(model, films, meths, n_boot=cfg['n_boot'], seed=seed)
-    fig = randomisation_figure(model, films[0], {m: v for m, v in meths.items() if m != CONTROL} | {CONTROL: meths[CONTROL]})
+    bad = [m for m in names if m not in opts]
+    if bad: raise CxrError(f"trust_methods: {bad[0]!r} is not one of the grid's methods ({', '.join(opts)})")
+    cases = [c for c in cases if c['film']['mask'] is not None and c['film']['mask'].any()][:cfg['trust_n']]
+    if not cases: return {}
+    t0 = time.process_time(); judged = {m: opts[m] for m in names}
+    per, summ = judge_demo(model, cases, judged, n_boot=cfg['n_boot'], seed=seed)
+    pic = {m: (m, _rand_options(m, o)) for m, o in judged.items()} | {CONTROL: (sobel_map, {})}
+    fig = randomisation_figure(model, cases[0]['film']['xray'], pic)
     fig.savefig(work/'trust_randomisation.png', dpi=90, bbox_inches='tight'); plt.close(fig)
     outside = 1 - float(lung_region(model.size).mean())
     keys = list(SUMMARY) + ['off_lung', 'off_lung_random'] + [c for c in summ if c.startswith('sec_')]
-    res = dict(model=str(model_file), data='data', split='test',
-               n=len(films), methods=list(meths), measures=list(DEMO_MEASURES), sanity_n=len(films), seed=seed, skipped=[],
-               synthetic=True, films=[os.path.relpath(f['source'], work) for f in films],
-               results={m: {k: dict(value=r[k], lo=r.get(k + '_lo'), hi=r.get(k + '_hi'), n=None if pd.isna(r.get(k + '_n', np.nan)) else int(r[k + '_n']))
+    res = dict(model=str(model_file), data='data', split='test', n=len(cases), methods=list(summ.index), judged=list(judged) + [CONTROL],
+               measures=['localisation', 'faithfulness', 'randomisation'], seed=seed, synthetic=True,
+               films=[os.path.relpath(c['film']['source'], work) for c in cases], options={m: jsonable(o) for m, o in opts.items()},
+               results={m: {k: dict(value=r[k], lo=r.get(k + '_lo'), hi=r.get(k + '_hi'),
+                                    n=None if pd.isna(r.get(k + '_n', np.nan)) else int(r[k + '_n']))
                             for k in keys if k in r and pd.notna(r[k])} for m, r in summ.iterrows()},
-               lung_region=dict(outside_share_of_film=outside, drawn_geometries=1000),
-               comment=off_lung_comment(summ, outside, len(films)), cpu_seconds=round(time.process_time() - t0, 1))
+               lung_region=dict(outside_share_of_film=outside, drawn_geometries=1000), ci_level=0.95,
+               comment=off_lung_comment(summ, outside, len(cases)), cpu_seconds=round(time.process_time() - t0, 1))
     (work/'trust.json').write_text(json.dumps(jsonable(res), indent=1, ensure_ascii=False))
     return res
 
@@ -373,8 +381,8 @@ def _step(name:str, secs:dict, verbose:bool=True):
 
 # %% ../nbs/11_demo.ipynb #29b379e3
 def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work:Path, seed:int, verbose:bool, thresh:float=0.5):
-    "Every registered method on the picked test films, all explaining PNEUMONIA; the grid figure and a table."
-    p = preds.merge(items[['source', 'mask']], on='source', how='left') if 'mask' not in preds else preds
+    "Every registered method on the picked test films, all explaining PNEUMONIA; the grid figure; a table, the films and maps, the options."
+    p = preds.merge(items[['source', 'mask'] + (['patient'] if 'patient' not in preds else [])], on='source', how='left') if 'mask' not in preds else preds
     cases = pick_cases(p, n=cfg.get('n_explain', 6), thresh=thresh)
     names = method_names()
     opts = split_options(names, dict(n_steps=cfg['ig_steps'], num_samples=cfg['lime_samples'],
@@ -384,11 +392,12 @@ def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work
         x = load_item(c.source)
         if x.shape != (model.size, model.size): x = resize_xray(x, model.size)
         m = load_mask(c['mask']) if isinstance(c['mask'], str) and c['mask'] else None
+        if m is not None and m.shape != x.shape: m = resize_xray(m.astype(np.float32), model.size) > 0.5
         exps = {n: explain(model, x, n, target=1, **opts[n]) for n in names}
         stem = Path(c.source).stem
         for e in exps.values(): e.source = os.path.relpath(c.source, work); e.save(work/'explanations', stem, mask=m)
         title = f"{Path(c.source).name}\n{CLASSES[c.label]}, p(PNEUMONIA) = {fmt_prob(c.prob)}\n({c.case})"
-        rows.append(dict(xray=x, mask=m, title=title, exps=exps))
+        rows.append(dict(xray=x, mask=m, title=title, exps=exps, film=dict(xray=x, mask=m, patient=c.patient, source=c.source, label=int(c.label))))
         inside = {f'{n} inside': mask_share(e, m) if m is not None and m.any() else None for n, e in exps.items()}
         table.append({'film': Path(c.source).name, 'truth': CLASSES[c.label], 'p(PNEUMONIA)': float(c.prob),
                       'case': c.case, 'lesion area': round(float(m.mean()), 3) if m is not None and m.any() else None,
@@ -397,7 +406,7 @@ def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work
         if verbose: print(f"   {stem}: {c.case}, " + ', '.join(f"{n} {e.seconds:.1f} s" for n, e in exps.items()), flush=True)
     fig = explanation_grid(rows)
     fig.savefig(work/'explanations.png', dpi=100, bbox_inches='tight'); plt.close(fig)
-    return pd.DataFrame(table)
+    return pd.DataFrame(table), rows, opts
 
 # %% ../nbs/11_demo.ipynb #af83a741
 def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists and is not empty, unless `force`)
@@ -447,12 +456,12 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
                 if verbose: print(metrics_table.to_string())
             with _step('explain', secs, verbose):
                 thresh = ev['thresholds'].get('sens>=0.95', 0.5)  # the screening point the confusion matrix shows
-                expl = _explain_cases(model, items, ev['predictions'], cfg, work, seed, verbose, thresh)
+                expl, grid, opts = _explain_cases(model, items, ev['predictions'], cfg, work, seed, verbose, thresh)
                 res['explanations'] = expl.to_dict('records')
             with _step('trust', secs, verbose):
-                trust = trust_step(model, items, work, cfg, tr['model'], seed)
-                res['trust'] = dict(file='trust.json', n=trust['n'], methods=trust['methods'], comment=trust['comment'])
-                if verbose: print('\n'.join('   ' + s for s in trust['comment']), flush=True)
+                trust = trust_step(model, grid, opts, work, cfg, tr['model'], seed)
+                res['trust'] = dict(file='trust.json', n=trust['n'], methods=trust['methods'], comment=trust['comment']) if trust else None
+                if verbose and trust: print('\n'.join('   ' + s for s in trust['comment']), flush=True)
             with _step('report', secs, verbose):
                 res['seconds'] = {**secs, 'total': round(time.perf_counter() - t0, 1)}
                 write_report(work, res, audit_text, metrics_table, expl, trust)
@@ -473,3 +482,10 @@ def demo_cmd(out:str='cxr_xai_demo', # folder to write the report, metrics, pict
             ):
     "Run everything on the built-in phantom: data, audit, training, evaluation, explanations, report.html."
     demo(out, quick=quick, force=force, seed=seed)
+
+def _times_help()->str:
+    "The times measured for the demo, as `benchmarks/tables.py` wrote them from `benchmarks/results/demo.json`."
+    f = importlib.resources.files('cxr_xai')/'demo_times.txt'
+    return f.read_text(encoding='utf-8').strip() if f.is_file() else ''
+
+inspect.unwrap(demo_cmd).epilog = _times_help
