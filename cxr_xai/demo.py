@@ -38,9 +38,9 @@ __all__ = ['DEMO_PRESETS', 'check_out', 'pick_cases', 'explanation_grid', 'lung_
 # %% ../nbs/11_demo.ipynb #b42d66d4
 DEMO_PRESETS = {
     'default': dict(n=1200, size=128, epochs=15, bs=32, lr=1e-2, ig_steps='auto', lime_samples=1000, lime_segments=60, n_boot=1000,
-                    trust_n=6, trust_methods='ig,gradcam,saliency'),
+                    trust_n=6, trust_methods='ig,gradcam'),
     'quick':   dict(n=320, size=64, epochs=8, bs=32, lr=1e-2, ig_steps='auto', lime_samples=500, lime_segments=40, n_boot=300,
-                    trust_n=4, trust_methods='ig,gradcam,saliency'),
+                    trust_n=4, trust_methods='ig,gradcam'),
 }
 
 # %% ../nbs/11_demo.ipynb #cf72a930
@@ -192,8 +192,7 @@ def off_lung_comment(summ:pd.DataFrame, # from `judge_demo`
         if m == control: out.append(s + "; this map ignores the model: it is what the image alone gives a map."); continue
         if not np.isfinite(rr): out.append(s + " (its randomisation was not run here: `cxr-xai trust` runs it)."); continue
         s += f"; with every layer of the model re-initialised, {_pct(rr)} (95% CI {_pct(r['off_lung_random_lo'])}–{_pct(r['off_lung_random_hi'])})"
-        if rr > 1.33 * t: s += (": a random network puts more there, so training moved evidence into the lungs, and what stays outside "
-                                "is of the kind the image alone produces")
+        if rr > 1.33 * t: s += ": the same network with random weights puts more there, so training moved evidence towards the lungs, not out of them"
         elif rr >= 0.75 * t: s += ": the off-lung evidence survives randomisation, so it follows the image (its edges and outline), not what the model learned"
         elif rr <= 0.5 * t: s += ": the off-lung evidence depends on the trained weights, so the model itself responds to pixels outside the lungs"
         else: s += ": part of the off-lung evidence survives randomisation"
