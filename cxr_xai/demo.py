@@ -285,9 +285,11 @@ def _trust_section(work:Path, t:dict|None, model_file:str) -> str:
     if not t: return ''
     items = ''.join(f'<li>{html.escape(s)}</li>' for s in t['comment'])
     return f"""<h2>5. Can these maps be trusted?</h2>
-<p>{t['n']} PNEUMONIA test films (drawn with seed {t['seed']}, as <code>cxr-xai trust</code> draws them), each method with the
-settings of <code>cxr-xai trust</code>, beside the edge-map control, a "method" that ignores the model. Means with 95%
-patient-bootstrap intervals: on so few films they are wide, and every number is a result on the synthetic phantom.
+<p>The maps of section 4 on its {t['n']} PNEUMONIA films (the films with a lesion mask), beside the edge-map control, a
+"method" that ignores the model. Every method gets the measures its map alone allows; {html.escape(', '.join(j for j in t['judged'] if j != CONTROL))}
+and the control also get the ones that cost model passes (deletion and insertion, and the map of the randomised
+model). Means with 95% patient-bootstrap intervals: on so few films they are wide, and every number is a result on
+the synthetic phantom.
 <b>Pointing game</b>: share of films whose map's maximum falls in the lesion. <b>Lesion share ÷ area</b>: how many times
 more positive evidence the lesion holds than its size alone would give it (1 = chance). <b>Otsu IoU</b>: overlap of the
 map's Otsu region with the lesion. <b>Deletion / insertion gain</b>: how much faster the score falls (rises) when pixels

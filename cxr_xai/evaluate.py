@@ -480,10 +480,10 @@ def fmt_prob(p, # a probability (or None / NaN)
             )->str:
     "A probability as text: `digits` decimals, '> 0.999' / '< 0.001' rather than a rounded 1 or 0."
     if p is None or not np.isfinite(p): return '–'
-    lim = 10 ** -digits
-    if p > 1 - lim: return f'> {1 - lim:.{digits}f}'
-    if p < lim: return f'< {lim:.{digits}f}'
-    return f'{p:.{digits}f}'
+    s, lim = f'{p:.{digits}f}', 10 ** -digits
+    if float(s) >= 1: return f'> {1 - lim:.{digits}f}'   # it would print as 1.000
+    if float(s) <= 0: return f'< {lim:.{digits}f}'       # ... or as 0.000
+    return s
 
 def fmt_loss(v, # a loss (or any number that may round to zero)
              digits:int=2, # decimals
