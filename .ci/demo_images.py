@@ -6,7 +6,7 @@
 Copies `metrics.json` and `trust.json` (the test metrics and trust section the index quotes through
 `benchmarks/tables.py` and its cells), and the pictures the demo drew: the explanation grid (every registered
 method), the ROC curve and the cascading-randomisation picture, each shrunk to at most 1600 px wide (PNG,
-optimised). Then run `python benchmarks/tables.py` and `python .ci/readme.py`.
+256 colours, optimised). Then run `python benchmarks/tables.py` and `python .ci/readme.py`.
 """
 import json, shutil, sys
 from pathlib import Path
@@ -27,6 +27,7 @@ def main(out):
     for src, dst in PICTURES.items():
         im = Image.open(out/src)
         if im.width > MAX_W: im = im.resize((MAX_W, round(im.height * MAX_W / im.width)), Image.LANCZOS)
+        im = im.convert('RGB').quantize(256, dither=Image.Dither.NONE)   # 256 colours: a fraction of the bytes, no visible change
         im.save(DEST/dst, optimize=True)
         print(f'{src} -> {(DEST/dst).relative_to(ROOT)} ({im.width}×{im.height}, {(DEST/dst).stat().st_size // 1024} KiB)')
     for f in ('metrics.json', 'trust.json'): shutil.copyfile(out/f, DEST/f)
