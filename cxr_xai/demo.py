@@ -1,4 +1,4 @@
-"""`cxr-xai demo`: make the data, audit it, train the teaching CNN, evaluate it on the test split, explain right and wrong decisions with IG and LIME, and write one report a person can open.
+"""`cxr-xai demo`: make the data, audit it, train the teaching CNN, evaluate it on the test split, explain right and wrong decisions with every registered method, judge those explanations, and write one report a person can open.
 
 Docs: https://cxr-xai.github.io/cxr_xai/demo.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://cxr-xai.github.io/cxr_xai/demo.html.md"""
 
 # %% ../nbs/11_demo.ipynb #6a302349
 from __future__ import annotations
-import base64, html, json, os, platform, shutil, time
+import base64, functools, html, importlib.resources, inspect, json, os, platform, shutil, time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,17 +23,27 @@ from .train import train
 from .evaluate import evaluate, save_evaluation, summary_table
 from .explanation import explain, method_names, split_options, mask_share
 from .core import output_folder, check_output
+from .evaluate import fmt_prob
+from .trust import (attr_of, as_mask, run_explainer, localisation, faithfulness, rank_correlation, map_ssim, randomise_top, summarise,
+                           bootstrap_mean, SUMMARY, CONTROL, sobel_map, load_films, pick_films, layer_groups, cascading_randomisation,
+                           show_randomisation)
+from scipy.ndimage import binary_dilation
+import PIL.Image
 
 # %% auto #0
-__all__ = ['DEMO_PRESETS', 'check_out', 'pick_cases', 'explanation_grid', 'write_report', 'demo', 'demo_cmd']
+__all__ = ['DEMO_PRESETS', 'check_out', 'pick_cases', 'explanation_grid', 'lung_field', 'random_geometry', 'lung_region',
+           'outside_share', 'judge_demo', 'off_lung_comment', 'randomisation_figure', 'trust_step', 'trust_frame',
+           'write_report', 'demo', 'demo_cmd']
 
 # %% ../nbs/11_demo.ipynb #3170c346
 from .core import SEED
 
 # %% ../nbs/11_demo.ipynb #b42d66d4
 DEMO_PRESETS = {
-    'default': dict(n=1200, size=128, epochs=15, bs=32, lr=1e-2, ig_steps='auto', lime_samples=1000, lime_segments=60, n_boot=1000),
-    'quick':   dict(n=320, size=64, epochs=8, bs=32, lr=1e-2, ig_steps='auto', lime_samples=500, lime_segments=40, n_boot=300),
+    'default': dict(n=1200, size=128, epochs=15, bs=32, lr=1e-2, ig_steps='auto', lime_samples=1000, lime_segments=60, n_boot=1000,
+                    trust_n=6, trust_methods='ig,gradcam'),
+    'quick':   dict(n=320, size=64, epochs=8, bs=32, lr=1e-2, ig_steps='auto', lime_samples=500, lime_segments=40, n_boot=300,
+                    trust_n=4, trust_methods='ig,gradcam'),
 }
 
 # %% ../nbs/11_demo.ipynb #cf72a930
@@ -85,6 +95,162 @@ def explanation_grid(rows:list, # dicts with `xray`, `mask` (or None), `title` a
     fig.tight_layout()
     return fig
 
+# %% ../nbs/11_demo.ipynb #e91ebe4a
+def _soft(d, w): return np.clip(0.5 - d / w, 0, 1)   # soft inside-indicator of a signed distance (as synth_xray)
+
+def lung_field(size:int, # film side in pixels (the grid the field is drawn on)
+               anatomy:dict, # lcx, la, lb, lcy (lungs), hx, hy, ha, hb (heart), dl, dr (domes): `synth_xray`'s names
+               pose:tuple, # (rotation in radians, scale, shift x, shift y, inspiration)
+              )->np.ndarray: # size×size float in [0, 1]
+    "The lung fields of one phantom film (lungs minus heart and mediastinum), drawn as `synth_xray` draws them."
+    c = ((np.arange(size, dtype=np.float32) + 0.5) / size) * 2 - 1; X, Y = np.meshgrid(c, c)
+    A, (th, s, tx, ty, insp), w = anatomy, pose, max(3.0 / size, 0.012)
+    x, y = (np.cos(th) * X + np.sin(th) * Y - tx) / s, (-np.sin(th) * X + np.cos(th) * Y - ty) / s
+    lungs = np.zeros_like(x)
+    for side, dome in ((-1, A['dl'] + insp), (1, A['dl'] + A['dr'] + insp)):
+        lx, ly = x - side * A['lcx'], y - A['lcy']
+        taper = 1 + .45 * np.clip(-ly / A['lb'], 0, 1)
+        lung = _soft((np.sqrt((lx * taper / A['la'])**2 + (ly / A['lb'])**2) - 1) * A['la'], w)
+        np.maximum(lungs, lung * _soft(y - (dome - .16 * np.clip(1 - (lx / (A['la'] * 1.1))**2, 0, 1)), w), out=lungs)
+    heart = _soft((np.sqrt(((x - A['hx']) / A['ha'])**2 + ((y - A['hy']) / A['hb'])**2) - 1) * A['hb'], 2 * w)
+    medi = _soft(np.abs(x - .02) - (.09 + .05 * np.clip(y + .1, 0, 1)), w) * (y < A['hy'])
+    return lungs * (1 - np.maximum(heart, medi))
+
+def random_geometry(rng)->tuple:
+    "An anatomy and a pose drawn from `synth_xray`'s ranges."
+    u = lambda a, b: float(rng.uniform(a, b))
+    A = dict(lcx=u(.36, .42), la=u(.29, .34), lb=u(.56, .64), lcy=u(-.12, -.06), hx=u(.08, .15), hy=u(.15, .22),
+             ha=u(.29, .35), hb=u(.21, .26), dl=u(.40, .48), dr=u(.05, .10))
+    return A, (float(np.deg2rad(rng.normal(0, 2.0))), u(.93, 1.05), *(float(v) for v in rng.normal(0, .03, 2)), u(-.04, .04))
+
+@functools.lru_cache(maxsize=8)
+def lung_region(size:int, # film side in pixels
+                n:int=1000, # random anatomies and poses
+                seed:int=0, # their seed
+               )->np.ndarray: # size×size bool (do not modify: cached)
+    "Everywhere a phantom lung field can lie on a size×size film: the union over `n` drawn geometries, grown by a pixel."
+    d = size if size <= 128 else (size + 1) // 2        # synth_xray draws anatomy at ≤ 128 px and upsamples
+    rng, r = np.random.default_rng(seed), np.zeros((d, d), bool)
+    for _ in range(n): r |= lung_field(d, *random_geometry(rng)) > 0.5
+    r = binary_dilation(r)
+    if d != size: r = binary_dilation(np.asarray(PIL.Image.fromarray(r).resize((size, size), PIL.Image.NEAREST)))
+    r.setflags(write=False)
+    return r
+
+# %% ../nbs/11_demo.ipynb #134e5e0c
+def outside_share(e, # an `Explanation` or H×W map
+                  region, # H×W bool: the lung region (or any region)
+                 )->float: # NaN when nothing in the map is positive
+    "Share of the map's positive attribution that lies outside `region`."
+    a = attr_of(e); r = as_mask(region, a.shape, 'region'); pos = a.clip(0)
+    return float(pos[~r].sum() / pos.sum()) if pos.sum() > 0 else float('nan')
+
+# %% ../nbs/11_demo.ipynb #daf56012
+def _rand_options(name:str, opts:dict)->dict:
+    "Options for the randomised model's map: the same, with IG's automatic steps capped (a random net may need them all)."
+    return {**opts, 'max_steps': 33} if name == 'ig' and opts.get('n_steps', 'auto') == 'auto' else opts
+
+def judge_demo(model, # pixel-space model
+               cases:list, # dicts: `film` (from `load_films`: xray, mask, patient, source) and `exps` ({method: `Explanation`})
+               judged:dict, # method -> options: also faithfulness and randomisation
+               n_boot:int=1000, # bootstrap replicates
+               seed:int=0, # bootstrap seed
+              )->tuple: # (per-film rows, per-method summary)
+    "Localisation and off-lung share of every map; faithfulness and the randomised model's map for the `judged` methods and the control."
+    region, rand, rows = lung_region(model.size), randomise_top(model, len(layer_groups(model))), []
+    for c in cases:
+        f = c['film']
+        for name, e in {**c['exps'], CONTROL: sobel_map(model, f['xray'], 'PNEUMONIA')}.items():
+            row = dict(method=name, source=f['source'], patient=f['patient'], sec_explain=e.seconds,
+                       **localisation(e, f['mask']), off_lung=outside_share(e, region))
+            if name in judged or name == CONTROL:
+                fa = faithfulness(model, e, 'blur', steps=16, n_random=1)
+                er = run_explainer(rand, f['xray'], sobel_map if name == CONTROL else name, e.target, **_rand_options(name, judged.get(name, {})))
+                row.update(deletion_gain=fa['deletion_gain'], insertion_gain=fa['insertion_gain'], rand_rank_abs=rank_correlation(e, er),
+                           rand_ssim=map_ssim(e, er), off_lung_random=outside_share(er, region))
+            rows.append(row)
+    rows = pd.DataFrame(rows); summ = summarise(rows, n_boot)
+    for name, g in rows.groupby('method', sort=False):
+        for c in ('off_lung', 'off_lung_random'):
+            if c not in g or g[c].isna().all(): continue
+            b = bootstrap_mean(g[c], g.patient, n_boot, seed=seed)
+            for k, v in ((c, 'value'), (c + '_lo', 'lo'), (c + '_hi', 'hi'), (c + '_n', 'n')): summ.loc[name, k] = b[v]
+    return rows, summ
+
+# %% ../nbs/11_demo.ipynb #6f08f9f1
+def _pct(v): return f'{100 * v:.0f}%'
+
+def off_lung_comment(summ:pd.DataFrame, # from `judge_demo`
+                     outside_area:float, # share of the film outside the lung region
+                     n:int, # films
+                     control:str=CONTROL, # the control row's name
+                    )->list: # one sentence per method
+    "Sentences, computed from the run, on each method's positive evidence outside the lungs and how much survives randomisation."
+    out = []
+    for m, r in summ.iterrows():
+        t, rr = r.get('off_lung', np.nan), r.get('off_lung_random', np.nan)
+        if not np.isfinite(t): continue
+        s = (f"{m}: {_pct(t)} (95% CI {_pct(r['off_lung_lo'])}–{_pct(r['off_lung_hi'])}) of the positive evidence for PNEUMONIA lies "
+             f"outside the lungs, which cover all but {_pct(outside_area)} of the film")
+        if m == control: out.append(s + "; this map ignores the model: it is what the image alone gives a map."); continue
+        if not np.isfinite(rr): out.append(s + " (its randomisation was not run here: `cxr-xai trust` runs it)."); continue
+        s += f"; with every layer of the model re-initialised, {_pct(rr)} (95% CI {_pct(r['off_lung_random_lo'])}–{_pct(r['off_lung_random_hi'])})"
+        if rr > 1.33 * t: s += ": the same network with random weights puts more there, so training moved evidence towards the lungs, not out of them"
+        elif rr >= 0.75 * t: s += ": the off-lung evidence survives randomisation, so it follows the image (its edges and outline), not what the model learned"
+        elif rr <= 0.5 * t: s += ": the off-lung evidence depends on the trained weights, so the model itself responds to pixels outside the lungs"
+        else: s += ": part of the off-lung evidence survives randomisation"
+        overlap = r['off_lung_lo'] <= r['off_lung_random_hi'] and r['off_lung_random_lo'] <= r['off_lung_hi']
+        out.append(s + (f" (the two intervals overlap: on {n} films the difference is not established)." if overlap else '.'))
+    return out
+
+# %% ../nbs/11_demo.ipynb #784ec652
+def randomisation_figure(model, # pixel-space model
+                         xray, # H×W x-ray in [0, 1]
+                         methods:dict, # name -> (method, options)
+                         size:float=1.7, # inches per panel
+                        ):
+    "The Adebayo picture for each method on one film: |map| as the layers are re-initialised, output layer first."
+    k = len(layer_groups(model)) + 1; region = lung_region(model.size)
+    fig, axs = plt.subplots(len(methods), k, figsize=(size * k, size * len(methods)), squeeze=False)
+    for row, (name, (method, kw)) in zip(axs, methods.items()):
+        tab, exps = cascading_randomisation(model, xray, method, 'PNEUMONIA', **kw)
+        show_randomisation(exps, [f"{name}: trained"] + [f"{r}\nρ={s:.2f}" for r, s in zip(tab.randomised[1:], tab.spearman_abs[1:])], row)
+        row[0].contour(region, levels=[.5], colors='cyan', linewidths=.6)
+    fig.tight_layout()
+    return fig
+
+def trust_step(model, # the demo's model
+               cases:list, # the grid's films: dicts with `film` and `exps`, PNEUMONIA films with masks first
+               opts:dict, # method -> the options the grid used
+               work:Path, # the demo's folder
+               cfg:dict, # preset (trust_n, trust_methods, n_boot)
+               model_file:str='model/model.safetensors', # the model file, relative to `work`
+               seed:int=0, # bootstrap seed
+              )->dict: # what `trust.json` holds
+    "The demo's trust section: measures of the grid's maps, off-lung evidence, the randomisation picture and trust.json."
+    names = [m.strip() for m in str(cfg['trust_methods']).split(',') if m.strip()]
+    bad = [m for m in names if m not in opts]
+    if bad: raise CxrError(f"trust_methods: {bad[0]!r} is not one of the grid's methods ({', '.join(opts)})")
+    cases = [c for c in cases if c['film']['mask'] is not None and c['film']['mask'].any()][:cfg['trust_n']]
+    if not cases: return {}
+    t0 = time.process_time(); judged = {m: opts[m] for m in names}
+    per, summ = judge_demo(model, cases, judged, n_boot=cfg['n_boot'], seed=seed)
+    pic = {m: (m, _rand_options(m, o)) for m, o in judged.items()} | {CONTROL: (sobel_map, {})}
+    fig = randomisation_figure(model, cases[0]['film']['xray'], pic)
+    fig.savefig(work/'trust_randomisation.png', dpi=90, bbox_inches='tight'); plt.close(fig)
+    outside = 1 - float(lung_region(model.size).mean())
+    keys = list(SUMMARY) + ['off_lung', 'off_lung_random'] + [c for c in summ if c.startswith('sec_')]
+    res = dict(model=str(model_file), data='data', split='test', n=len(cases), methods=list(summ.index), judged=list(judged) + [CONTROL],
+               measures=['localisation', 'faithfulness', 'randomisation'], seed=seed, synthetic=True,
+               films=[os.path.relpath(c['film']['source'], work) for c in cases], options={m: jsonable(o) for m, o in opts.items()},
+               results={m: {k: dict(value=r[k], lo=r.get(k + '_lo'), hi=r.get(k + '_hi'),
+                                    n=None if pd.isna(r.get(k + '_n', np.nan)) else int(r[k + '_n']))
+                            for k in keys if k in r and pd.notna(r[k])} for m, r in summ.iterrows()},
+               lung_region=dict(outside_share_of_film=outside, drawn_geometries=1000), ci_level=0.95,
+               comment=off_lung_comment(summ, outside, len(cases)), cpu_seconds=round(time.process_time() - t0, 1))
+    (work/'trust.json').write_text(json.dumps(jsonable(res), indent=1, ensure_ascii=False))
+    return res
+
 # %% ../nbs/11_demo.ipynb #bd893eb7
 _CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 .banner{background:#fff3cd;border:1px solid #e0c36a;padding:.8em 1em;border-radius:6px}
@@ -106,12 +272,48 @@ def _table(df:pd.DataFrame, index:bool=True) -> str:
     "A DataFrame as an HTML table, missing values shown as a dash."
     return df.to_html(border=0, escape=True, index=index, na_rep='–', float_format=lambda v: f'{v:.3g}')
 
+# %% ../nbs/11_demo.ipynb #c4238122
+_TRUST_COLS = {'pointing': 'pointing game', 'ratio': 'lesion share ÷ area', 'iou': 'Otsu IoU', 'deletion_gain': 'deletion gain',
+               'insertion_gain': 'insertion gain', 'rand_rank_abs': 'ρ, all layers random', 'off_lung': 'off-lung share',
+               'off_lung_random': 'off-lung share, random model', 'sec_explain': 's per map'}
+
+def trust_frame(t:dict, # a `trust.json` (of the demo or of `cxr-xai trust`)
+               )->pd.DataFrame:
+    "The results of a `trust.json`, one row per method, as 'value [lo, hi]' strings."
+    f = lambda d: '–' if d is None else f"{d['value']:.2f}" + (f" [{d['lo']:.2f}, {d['hi']:.2f}]" if d.get('lo') is not None else '')
+    return pd.DataFrame({m: {lab: f(r.get(k)) for k, lab in _TRUST_COLS.items()} for m, r in t['results'].items()}).T
+
+def _trust_section(work:Path, t:dict|None, model_file:str) -> str:
+    "Section 5 of the report: the trust table, the off-lung comment and the randomisation picture."
+    if not t: return ''
+    items = ''.join(f'<li>{html.escape(s)}</li>' for s in t['comment'])
+    return f"""<h2>5. Can these maps be trusted?</h2>
+<p>The maps of section 4 on its {t['n']} PNEUMONIA films (the films with a lesion mask), beside the edge-map control, a
+"method" that ignores the model. Every method gets the measures its map alone allows; {html.escape(', '.join(j for j in t['judged'] if j != CONTROL))}
+and the control also get the ones that cost model passes (deletion and insertion, and the map of the randomised
+model). Means with 95% patient-bootstrap intervals: on so few films they are wide, and every number is a result on
+the synthetic phantom.
+<b>Pointing game</b>: share of films whose map's maximum falls in the lesion. <b>Lesion share ÷ area</b>: how many times
+more positive evidence the lesion holds than its size alone would give it (1 = chance). <b>Otsu IoU</b>: overlap of the
+map's Otsu region with the lesion. <b>Deletion / insertion gain</b>: how much faster the score falls (rises) when pixels
+are hidden (revealed) in the map's order than in random order (0 = no better than random). <b>ρ, all layers random</b>:
+rank correlation of |map| between the trained model and the same network with every layer re-initialised (near 1: the
+map shows the image, not what the model learned; the control is 1 by construction). <b>Off-lung share</b>: the positive
+evidence outside every place a phantom lung can lie ({_pct(t['lung_region']['outside_share_of_film'])} of the film),
+for the trained and for the randomised model.</p>
+{_table(trust_frame(t))}
+<p><b>Evidence outside the lungs</b> (sentences written from this run's numbers):</p><ul>{items}</ul>
+<div class="row">{_fig(work/'trust_randomisation.png', 'Cascading randomisation on one film: |map| as the layers are re-initialised from the output down (ρ: rank correlation with the trained map); the lung region outlined in cyan on the trained map')}</div>
+<p><small><code>trust.json</code> holds these numbers. <code>cxr-xai trust {html.escape(model_file)} data --methods all --n 40 --out trust</code>,
+run from this folder, judges more films and every method.</small></p>"""
+
 # %% ../nbs/11_demo.ipynb #e995a680
 def write_report(work:Path, # the run's folder (pictures are read from it)
                  res:dict, # the run's results (as in metrics.json)
                  audit_text:str, # the printed data audit
                  metrics_table:pd.DataFrame, # `summary_table` of the evaluation
                  expl_table:pd.DataFrame, # one row per explained film
+                 trust:dict|None=None, # the demo's `trust.json` (section 5), if it ran
                 ) -> Path:
     "Write `report.html` into `work`, every picture embedded; return its path."
     t, tr = res['test'], res['train']
@@ -157,12 +359,13 @@ share of the positive attribution that falls inside the lesion, against the lesi
 relative delta is its completeness error (|Σ attributions − (F(x) − F(baseline))| / |F(x) − F(baseline)|), which
 its automatic steps keep under 1%. The methods look at different things (gradients, hidden regions,
 activations), so where they agree is worth more than any one of them.</p>
-{_table(expl_table, index=False)}
+{_table(expl_table.assign(**{'p(PNEUMONIA)': expl_table['p(PNEUMONIA)'].map(fmt_prob)}), index=False)}
 <div class="row">{_fig(work/'explanations.png', 'Right and wrong decisions: the x-ray, then every method')}</div>
+{_trust_section(work, trust, tr['model'])}
 <h2>Files</h2>
 <p><code>metrics.json</code> (everything above, machine-readable), <code>model/</code> (the model file, training log,
 loss plot), <code>eval/</code> (metrics, predictions, plots), <code>explanations/</code> (per film: overlay PNG, map
-<code>.npy</code>, JSON), <code>data/</code> (the phantom). Explain more films with
+<code>.npy</code>, JSON), <code>trust.json</code> (section 5), <code>data/</code> (the phantom, with its lesion masks). Explain more films with
 <code>cxr-xai explain {html.escape(tr['model'])} FILES --method all</code> from this folder.</p>
 </body></html>"""]
     path = Path(work)/'report.html'
@@ -182,8 +385,8 @@ def _step(name:str, secs:dict, verbose:bool=True):
 
 # %% ../nbs/11_demo.ipynb #29b379e3
 def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work:Path, seed:int, verbose:bool, thresh:float=0.5):
-    "Every registered method on the picked test films, all explaining PNEUMONIA; the grid figure and a table."
-    p = preds.merge(items[['source', 'mask']], on='source', how='left') if 'mask' not in preds else preds
+    "Every registered method on the picked test films, all explaining PNEUMONIA; the grid figure; a table, the films and maps, the options."
+    p = preds.merge(items[['source', 'mask'] + (['patient'] if 'patient' not in preds else [])], on='source', how='left') if 'mask' not in preds else preds
     cases = pick_cases(p, n=cfg.get('n_explain', 6), thresh=thresh)
     names = method_names()
     opts = split_options(names, dict(n_steps=cfg['ig_steps'], num_samples=cfg['lime_samples'],
@@ -193,20 +396,21 @@ def _explain_cases(model, items:pd.DataFrame, preds:pd.DataFrame, cfg:dict, work
         x = load_item(c.source)
         if x.shape != (model.size, model.size): x = resize_xray(x, model.size)
         m = load_mask(c['mask']) if isinstance(c['mask'], str) and c['mask'] else None
+        if m is not None and m.shape != x.shape: m = resize_xray(m.astype(np.float32), model.size) > 0.5
         exps = {n: explain(model, x, n, target=1, **opts[n]) for n in names}
         stem = Path(c.source).stem
         for e in exps.values(): e.source = os.path.relpath(c.source, work); e.save(work/'explanations', stem, mask=m)
-        title = f"{Path(c.source).name}\n{CLASSES[c.label]}, p(PNEUMONIA) = {c.prob:.2f}\n({c.case})"
-        rows.append(dict(xray=x, mask=m, title=title, exps=exps))
+        title = f"{Path(c.source).name}\n{CLASSES[c.label]}, p(PNEUMONIA) = {fmt_prob(c.prob)}\n({c.case})"
+        rows.append(dict(xray=x, mask=m, title=title, exps=exps, film=dict(xray=x, mask=m, patient=c.patient, source=c.source, label=int(c.label))))
         inside = {f'{n} inside': mask_share(e, m) if m is not None and m.any() else None for n, e in exps.items()}
-        table.append({'film': Path(c.source).name, 'truth': CLASSES[c.label], 'p(PNEUMONIA)': round(float(c.prob), 3),
+        table.append({'film': Path(c.source).name, 'truth': CLASSES[c.label], 'p(PNEUMONIA)': float(c.prob),
                       'case': c.case, 'lesion area': round(float(m.mean()), 3) if m is not None and m.any() else None,
                       **inside, 'IG rel. delta': exps['ig'].rel_delta if 'ig' in exps else None,
                       **{f'{n} s': round(e.seconds, 2) for n, e in exps.items()}})
         if verbose: print(f"   {stem}: {c.case}, " + ', '.join(f"{n} {e.seconds:.1f} s" for n, e in exps.items()), flush=True)
     fig = explanation_grid(rows)
     fig.savefig(work/'explanations.png', dpi=100, bbox_inches='tight'); plt.close(fig)
-    return pd.DataFrame(table)
+    return pd.DataFrame(table), rows, opts
 
 # %% ../nbs/11_demo.ipynb #af83a741
 def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists and is not empty, unless `force`)
@@ -214,7 +418,7 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
          force:bool=False, # replace an earlier demo's `out` (only the files it wrote; yours are kept)
          seed:int=SEED, # one seed for the phantom, the split, training and the explainers
          verbose:bool=True, # print progress
-         **overrides, # change preset values (n, size, epochs, bs, lr, ig_steps, lime_samples, lime_segments, n_boot, n_explain)
+         **overrides, # change preset values (n, size, epochs, bs, lr, ig_steps, lime_samples, lime_segments, n_boot, n_explain, trust_n, trust_methods)
         ) -> dict:
     "Run the whole course on the phantom and write report.html, metrics.json, the PNGs and the model file to `out`."
     preset = 'quick' if quick else 'default'
@@ -256,11 +460,15 @@ def demo(out:str|Path='cxr_xai_demo', # folder to write (refused if it exists an
                 if verbose: print(metrics_table.to_string())
             with _step('explain', secs, verbose):
                 thresh = ev['thresholds'].get('sens>=0.95', 0.5)  # the screening point the confusion matrix shows
-                expl = _explain_cases(model, items, ev['predictions'], cfg, work, seed, verbose, thresh)
+                expl, grid, opts = _explain_cases(model, items, ev['predictions'], cfg, work, seed, verbose, thresh)
                 res['explanations'] = expl.to_dict('records')
+            with _step('trust', secs, verbose):
+                trust = trust_step(model, grid, opts, work, cfg, tr['model'], seed)
+                res['trust'] = dict(file='trust.json', n=trust['n'], methods=trust['methods'], comment=trust['comment']) if trust else None
+                if verbose and trust: print('\n'.join('   ' + s for s in trust['comment']), flush=True)
             with _step('report', secs, verbose):
                 res['seconds'] = {**secs, 'total': round(time.perf_counter() - t0, 1)}
-                write_report(work, res, audit_text, metrics_table, expl)
+                write_report(work, res, audit_text, metrics_table, expl, trust)
                 (work/'metrics.json').write_text(json.dumps(jsonable(res), indent=2, ensure_ascii=False))
         except BaseException:
             if verbose: print(f'\nthe demo stopped before the end: nothing was written, {out} is as it was', flush=True)
@@ -278,3 +486,10 @@ def demo_cmd(out:str='cxr_xai_demo', # folder to write the report, metrics, pict
             ):
     "Run everything on the built-in phantom: data, audit, training, evaluation, explanations, report.html."
     demo(out, quick=quick, force=force, seed=seed)
+
+def _times_help()->str:
+    "The times measured for the demo, as `benchmarks/tables.py` wrote them from `benchmarks/results/demo.json`."
+    f = importlib.resources.files('cxr_xai')/'demo_times.txt'
+    return f.read_text(encoding='utf-8').strip() if f.is_file() else ''
+
+inspect.unwrap(demo_cmd).epilog = _times_help

@@ -9,8 +9,8 @@ __all__ = ['METRICS', 'THRESHOLD_FREE', 'TTA_VIEWS', 'EVAL_SPLITS', 'check_score
            'binary_metrics', 'undefined_notes', 'weighted_metrics', 'bootstrap_weights', 'bootstrap_metrics',
            'baseline_metrics', 'choose_threshold', 'pick_thresholds', 'plot_confusion', 'plot_roc', 'plot_pr',
            'plot_reliability', 'screening_point', 'plot_curves', 'tta_views', 'check_model_classes', 'predict',
-           'aggregate_patients', 'check_eval_args', 'evaluate', 'summary_table', 'top_losses', 'plot_top_losses',
-           'save_evaluation', 'evaluate_cmd']
+           'aggregate_patients', 'check_eval_args', 'evaluate', 'summary_table', 'fmt_prob', 'fmt_loss', 'top_losses',
+           'plot_top_losses', 'save_evaluation', 'evaluate_cmd']
 
 # %% ../nbs/03_eval.ipynb #c268b2e9
 import json, math, os, warnings
@@ -481,6 +481,24 @@ def summary_table(res, # the dict from `evaluate`
     cols[f'always {CLASSES[1]}'] = {k: fmt(res['baseline'][k]) for k in METRICS}
     return pd.DataFrame(cols).loc[METRICS]
 
+# %% ../nbs/03_eval.ipynb #50a23f05
+def fmt_prob(p, # a probability (or None / NaN)
+             digits:int=3, # decimals
+            )->str:
+    "A probability as text: `digits` decimals, '> 0.999' / '< 0.001' rather than a rounded 1 or 0."
+    if p is None or not np.isfinite(p): return '–'
+    s, lim = f'{p:.{digits}f}', 10 ** -digits
+    if float(s) >= 1: return f'> {1 - lim:.{digits}f}'   # it would print as 1.000
+    if float(s) <= 0: return f'< {lim:.{digits}f}'       # ... or as 0.000
+    return s
+
+def fmt_loss(v, # a loss (or any number that may round to zero)
+             digits:int=2, # decimals
+            )->str:
+    "A number as text with `digits` decimals, never a negative zero ('-0.00')."
+    s = f'{float(v):.{digits}f}'
+    return s[1:] if s.startswith('-') and float(s) == 0 else s
+
 # %% ../nbs/03_eval.ipynb #0a994cc6
 def top_losses(preds, # prediction table: `source`, `label`, `prob`
                k=9, # how many
@@ -506,7 +524,7 @@ def plot_top_losses(preds, # prediction table: `source`, `label`, `prob`
             ax.contour(np.linspace(0, x.shape[1] - 1, m.shape[1]), np.linspace(0, x.shape[0] - 1, m.shape[0]), m.astype(float),
                        levels=[0.5], colors='lime', linewidths=1); outlined += 1
         name = show_path(r['source'] if '::' in r['source'] else Path(r['source']).name)   # printable whatever bytes it holds
-        ax.set_title(f"{name}\ntrue {CLASSES[int(r['label'])]} · P(pneu) {r['prob']:.2f} · loss {r['loss']:.2f}", fontsize=8)
+        ax.set_title(f"{name}\ntrue {CLASSES[int(r['label'])]} · P(pneu) {fmt_prob(r['prob'])} · loss {fmt_loss(r['loss'])}", fontsize=8)
     fig.suptitle(title + ('\n(green: the ground-truth lesion)' if outlined else '')); fig.tight_layout()
     return fig
 
