@@ -4,7 +4,7 @@
     python benchmarks/tables.py            # writes benchmarks/results/*.md and the tables of benchmarks/README.md
     python benchmarks/tables.py --check    # exits 1 when any of them is not what the results files give (CI)
 
-Reads `benchmarks/results/{phantom,train,ig,lime,demo}.json` (written by the benchmark scripts; `demo.json` by
+Reads `benchmarks/results/{phantom,train,ig,lime,trust,demo}.json` (written by the benchmark scripts; `demo.json` by
 `benchmarks/demo.py`: every timed demo run) and the test metrics of the demo run whose pictures the README shows,
 `nbs/images/demo/metrics.json`. Also writes `cxr_xai/demo_times.txt`, the times `cxr-xai demo --help` prints. Writes one markdown table per file into
 `benchmarks/results/NAME.md`, the block between `<!-- tables:start -->` and `<!-- tables:end -->` of
@@ -75,6 +75,66 @@ def lime_md(d):
                      x(r['cxr_over_floor_warm_cpu_s']), x(r['tutorial_over_cxr_warm_cpu_s']), x(r['tutorial_over_cxr_cold_cpu_s'])])
     return table(['model, input', 'samples', 'batch', 'floor', 'cxr_xai warm', 'cxr_xai cold', 'tutorial',
                   'cxr_xai ÷ floor (warm)', 'tutorial ÷ cxr_xai (warm)', 'tutorial ÷ cxr_xai (cold)'], rows)
+
+TRUST_MEASURES = (('explain', 'explain'), ('localisation', 'localisation'), ('faithfulness', 'deletion + insertion'),
+                  ('randomisation', 'randomisation (full, as `trust`)'), ('cascading', 'cascading randomisation'),
+                  ('seed', 'seed stability'), ('sensitivity', 'max-sensitivity'))
+
+def _sec(v): return '–' if v is None else f'{v:.3f}' if v < 1 else f'{v:.2f}' if v < 10 else f'{v:.1f}'
+
+def trust_cells_md(c, clock):
+    "One table: method × measure, warm (cold) seconds per film on `clock` ('cpu' or 'wall'); repeats where fewer than asked."
+    rows = []
+    for m, r in c['methods'].items():
+        cells = []
+        for k, _ in TRUST_MEASURES:
+            v = r['cells'].get(k)
+            if v is None: cells.append('–'); continue
+            few = f" [{v['repeats']}×]" if v['repeats'] < c['repeats'] else ''
+            cells.append(f"{_sec(v[f'warm_{clock}_s'])} ({_sec(v[f'cold_{clock}_s'])}){few}")
+        rows.append([m] + cells)
+    return table(['method'] + [name for _, name in TRUST_MEASURES], rows)
+
+def trust_md(d):
+    "The cost of the trust measures: per method and measure at each size, the deletion curve against its forward passes, a 200-film run."
+    out = []
+    for key in sorted(k for k in d if k.startswith('cells_')):
+        c = d[key]
+        out.append(f"**{c['size']} px: {c['model']}.** Seconds per film, warm median ({'cold'}), on {c['films']}; "
+                   f"median of {c['repeats']} warm calls except where [n×] says fewer; load average "
+                   f"{c['load_avg_at_start'][0]:.1f} at the start, {c['load_avg_at_end'][0]:.1f} at the end.\n")
+        out.append('CPU seconds:\n'); out.append(trust_cells_md(c, 'cpu'))
+        out.append('\nWall seconds:\n'); out.append(trust_cells_md(c, 'wall'))
+        out.append('')
+    if d.get('curve'):
+        cv, rows = d['curve'], []
+        for size, r in cv['sizes'].items():
+            b = min((v['cpu_s'], k) for k, v in r['bare'].items())
+            rows.append([f"{size} px", r['images'], f"{b[0]:.3f} s ({b[1]})",
+                         f"{r['curve'][r['ratio_best']['curve_bs']]['cpu_s']:.3f} s ({r['ratio_best']['curve_bs']})",
+                         f"{r['curve']['auto']['cpu_s']:.3f} s ({r['auto_batch_size']})", f"{r['curve']['33']['cpu_s']:.3f} s",
+                         x(r['ratio_best']['cpu']), x(r['ratio_auto']), x(r['ratio_old_default_64']),
+                         x(r['faithfulness_ratio_auto']), x(r['faithfulness_ratio_old_default_64']),
+                         f"≤ {cv['target']}×", yes(r['ratio_auto'] <= cv['target'])])
+        out.append(f"**A deletion curve against its bare forward passes** (CPU seconds, median of {cv['repeats']}, batch size in "
+                   f"brackets; load average {cv['load_avg_at_start'][0]:.1f} at the start):\n")
+        out.append(table(['input', 'images per curve', 'bare forward, best batch', 'curve, best batch', "curve, `batch_size='auto'`",
+                          'curve, all in one pass (the old default)', 'best ÷ bare', 'auto ÷ bare', 'one pass ÷ bare',
+                          'faithfulness (6 curves), auto ÷ bare', 'faithfulness, one pass per curve ÷ bare', 'target', 'met (auto)?'], rows))
+        out.append('')
+    if d.get('run'):
+        r = d['run']
+        share = ', '.join(f"{k} {v:.0%}" for k, v in r['share_by_measure'].items())
+        meth = ', '.join(f"{k} {v:.0%}" for k, v in sorted(r['share_by_method'].items(), key=lambda kv: -kv[1]))
+        part = '' if r.get('finished', True) else f" (stopped after {r['films_done']} films)"
+        out.append(f"**`cxr-xai trust` over {r['films']} films**{part}, {len(r['methods'])} methods (the registry and the control), "
+                   f"all measures, randomisation and stability on the first {r['sanity_n']}, {r['threads']} torch thread; load average "
+                   f"{r['load_avg_at_start'][0]:.1f} at the start, {r['load_avg_at_end'][0]:.1f} at the end:\n")
+        out.append(table(['films', 'wall', 'CPU', 'films per wall second', 'CPU seconds per film', 'share of the recorded time by measure',
+                          'by method'],
+                         [[r['films_done'] if not r.get('finished', True) else r['films'], f"{r['wall_s']:.0f} s", f"{r['cpu_s']:.0f} s",
+                           f"{r['films_per_s_wall']:.3f}", f"{r['cpu_s_per_film']:.2f}", share, meth]]))
+    return '\n'.join(out)
 
 def _range(v, unit=' s'):
     "min–max of the values (one value when they agree), rounded to whole units."
@@ -167,7 +227,7 @@ def machine_md(R):
 def build():
     "{path: text} of every generated file, from the results files."
     R = dict(phantom=load(RES/'phantom.json'), train=load(RES/'train.json'), ig=load(RES/'ig.json'), lime=load(RES/'lime.json'),
-             demo=load(DEMO/'metrics.json'), demo_runs=load(RES/'demo.json'))
+             demo=load(DEMO/'metrics.json'), demo_runs=load(RES/'demo.json'), trust=load(RES/'trust.json'))
     if R['ig'] and 'results' not in R['ig']: R['ig'] = None      # the format before the captum-with-chunks row
     if R['lime'] and 'tutorial_over_cxr_cold_cpu_s' not in (R['lime'].get('results') or [{}])[0]: R['lime'] = None  # before cold/warm
     files = {RES/'summary.md': summary_md(R), RES/'machines.md': machine_md(R)}
@@ -175,6 +235,7 @@ def build():
     if R['train']: files[RES/'train.md'] = train_md(R['train'])
     if R['ig']: files[RES/'ig.md'] = ig_md(R['ig']); files[RES/'ig_chunks.md'] = ig_chunks_md(R['ig'])
     if R['lime']: files[RES/'lime.md'] = lime_md(R['lime'])
+    if R['trust']: files[RES/'trust.md'] = trust_md(R['trust'])
     if R['demo']: files[RES/'demo_test.md'] = demo_test_md(R['demo'])
     if R['demo_runs']: files[RES/'demo.md'] = demo_md(R['demo_runs']); files[ROOT/'cxr_xai'/'demo_times.txt'] = demo_help(R['demo_runs'])
     readme = (HERE/'README.md').read_text()
@@ -183,7 +244,8 @@ def build():
                  files[RES/'summary.md']]
         for name, title in (('phantom', 'Phantom drawing'), ('train', 'Training'), ('ig', 'Integrated Gradients (median CPU seconds)'),
                             ('ig_chunks', 'IG: 50 forward+backward passes by chunk size (median CPU seconds)'),
-                            ('lime', 'LIME (median CPU seconds over fresh processes)'), ('demo', 'The demo (every timed run, results/demo.json)')):
+                            ('lime', 'LIME (median CPU seconds over fresh processes)'), ('trust', 'What the trust measures cost'),
+                            ('demo', 'The demo (every timed run, results/demo.json)')):
             if RES/f'{name}.md' in files: parts += [f'\n**{title}**\n', files[RES/f'{name}.md']]
         block = START + '\n' + '\n'.join(p.rstrip('\n') + '\n' for p in parts) + END
         files[HERE/'README.md'] = readme[:readme.index(START)] + block + readme[readme.index(END) + len(END):]

@@ -25,13 +25,13 @@ from .limexp import hidden_xray, segment_xray
 from .evaluate import bootstrap_weights
 
 # %% auto #0
-__all__ = ['MODES', 'MARKER_PLACES', 'MEASURES', 'SUMMARY', 'CONTROL', 'TRUST_OPTIONS', 'attr_of', 'as_mask', 'pointing_game',
-           'otsu_region', 'otsu_iou', 'localisation', 'bootstrap_mean', 'removal_order', 'perturbation_curve',
-           'faithfulness', 'sobel_map', 'explainer_of', 'run_explainer', 'layer_groups', 'randomise_top',
-           'rank_correlation', 'map_ssim', 'cascading_randomisation', 'show_randomisation', 'shuffled_label_model',
-           'seed_stability', 'max_sensitivity', 'marker_region', 'shortcut_films', 'predict_films', 'shortcut_test',
-           'load_films', 'judge_film', 'summarise', 'trust_table', 'pick_films', 'trust_html', 'trust', 'trust_cmd',
-           'smoothed', 'pooled', 'compare_variants']
+__all__ = ['MODES', 'CURVE_PX_BUDGET', 'REFERENCE_CACHE', 'MARKER_PLACES', 'MEASURES', 'SUMMARY', 'CONTROL', 'TRUST_OPTIONS',
+           'attr_of', 'as_mask', 'pointing_game', 'otsu_region', 'otsu_iou', 'localisation', 'bootstrap_mean',
+           'removal_order', 'curve_batch_size', 'perturbation_curve', 'faithfulness', 'sobel_map', 'explainer_of',
+           'run_explainer', 'layer_groups', 'randomise_top', 'rank_correlation', 'map_ssim', 'cascading_randomisation',
+           'show_randomisation', 'shuffled_label_model', 'seed_stability', 'max_sensitivity', 'marker_region',
+           'shortcut_films', 'predict_films', 'shortcut_test', 'load_films', 'judge_film', 'summarise', 'trust_table',
+           'pick_films', 'trust_html', 'trust', 'trust_cmd', 'smoothed', 'pooled', 'compare_variants']
 
 # %% ../nbs/09_trust.ipynb #bbc0c34b
 from .core import SEED
@@ -141,6 +141,15 @@ def _labels(segments, shape):
 
 # %% ../nbs/09_trust.ipynb #tr019
 MODES = ('deletion', 'insertion')
+CURVE_PX_BUDGET = dict(cpu=2**17, cuda=2**23)   # pixels per forward pass of a curve (CPU: measured, see below)
+
+def curve_batch_size(n:int, # images on the curve
+                     hw:int, # pixels per image
+                     device='cpu', # where the model runs
+                    )->int:
+    "Images per forward pass for `n` images of `hw` pixels: the pixel budget, in even batches (33 by 8: 7+7+7+7+5, not 8+8+8+8+1)."
+    per = max(1, min(n, CURVE_PX_BUDGET['cuda' if torch.device(device).type == 'cuda' else 'cpu'] // hw))
+    return math.ceil(n / math.ceil(n / per))
 
 def _film(model, e, xray, target):
     "The x-ray (1×1×H×W on the model's device) and the class a curve follows."
@@ -163,11 +172,13 @@ def perturbation_curve(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1
                        seed:int=SEED, # random order / tie breaking
                        xray=None, # the x-ray, when `e` is a bare map
                        target=None, # class to follow; default the explanation's target (or the predicted class)
-                       batch_size:int=64, # images per forward pass
+                       batch_size:int|str='auto', # images per forward pass; 'auto': `CURVE_PX_BUDGET` pixels per pass
                       )->dict: # fraction, score, auc, and what was used
     "The model's probability of `target` as pixels are hidden (deletion) or revealed (insertion) in the map's order."
     if mode not in MODES: raise CxrError(f"unknown mode {mode!r}: choose one of {list(MODES)}")
     if not isinstance(steps, (int, np.integer)) or steps < 1: raise CxrError(f"steps must be an integer ≥ 1, got {steps!r}")
+    if batch_size != 'auto' and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
+        raise CxrError(f"batch_size must be a positive integer or 'auto', got {batch_size!r}")
     xt, t = _film(model, e, xray, target)
     a = attr_of(e); x = xt[0, 0]
     if a.shape != tuple(x.shape): raise CxrError(f"the map is {a.shape} but the x-ray is {tuple(x.shape)}")
@@ -179,17 +190,31 @@ def perturbation_curve(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1
         counts = np.unique(np.r_[0, last + 1])                  # a point after each whole superpixel
     h = torch.as_tensor(hidden_xray(x.cpu().numpy(), hide)).to(x)
     r, c = torch.as_tensor(rank, device=x.device), torch.as_tensor(counts, device=x.device)
-    probs = []
+    if batch_size == 'auto': batch_size = curve_batch_size(len(counts), n, x.device)
+    probs, net = [], model.eval()
     with torch.inference_mode():
         for i in range(0, len(counts), batch_size):
             gone = r[None] < c[i:i + batch_size, None, None]       # the first c pixels of the order
             imgs = torch.where(gone, h, x) if mode == 'deletion' else torch.where(gone, x, h)
-            probs.append(model.eval()(imgs[:, None]).float().softmax(1)[:, t].cpu())
+            probs.append(net(imgs[:, None]).float().softmax(1)[:, t].cpu())
     p, f = torch.cat(probs).numpy().astype(np.float64), counts / n
     return dict(mode=mode, hide=hide, target=t, random=random, fraction=f, score=p, auc=float(np.trapezoid(p, f)),
-                images=len(counts), passes=math.ceil(len(counts) / batch_size))
+                images=len(counts), passes=math.ceil(len(counts) / batch_size), batch_size=int(batch_size))
 
 # %% ../nbs/09_trust.ipynb #tr020
+_REFERENCE, REFERENCE_CACHE = {}, 512   # random-order AUCs by model, film and settings (they never depend on the map)
+
+def _reference_key(model, e, mode, hide, steps, segments, seed, kw):
+    "What a random-order curve depends on (film, class, settings, the model's weights), or None when the class is unknown."
+    x = kw.get('xray'); x = e.xray if x is None and isinstance(e, Explanation) else x
+    t = kw.get('target'); t = e.target if t is None and isinstance(e, Explanation) else t
+    if x is None or t is None: return None
+    x = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+    h = hashlib.blake2b(np.ascontiguousarray(x, np.float32).tobytes(), digest_size=16)
+    if segments is not None: h.update(np.ascontiguousarray(segments).tobytes())
+    with torch.no_grad(): w = tuple(float(p.sum(dtype=torch.float64)) for p in [*model.parameters(), *model.buffers()])
+    return (id(model), hash(w), h.hexdigest(), str(t), str(hide), int(steps), int(seed), mode)
+
 def faithfulness(model:nn.Module, # pixel-space model
                  e, # an `Explanation`, or an H×W map (then pass `xray`)
                  hide='blur', # what hidden pixels show (`hidden_xray`)
@@ -197,16 +222,25 @@ def faithfulness(model:nn.Module, # pixel-space model
                  segments=None, # superpixel labels: remove whole superpixels
                  n_random:int=3, # random orders averaged for the reference
                  seed:int=SEED, # seed of the random orders
+                 reuse_reference:bool=True, # reuse random-order curves already run on this film, model and settings
                  **kw, # passed to `perturbation_curve` (xray, target, batch_size)
                 )->dict:
     "Deletion and insertion AUC of the map's order, of random orders, and the gains over random."
     cur = lambda mode, rnd=False, s=seed: perturbation_curve(model, e, mode, hide, steps, segments, rnd, s, **kw)
+    def ref(mode, s):
+        key = _reference_key(model, e, mode, hide, steps, segments, s, kw) if reuse_reference else None
+        if key in _REFERENCE: return _REFERENCE[key], 1
+        auc = cur(mode, True, s)['auc']
+        if key is not None:
+            _REFERENCE[key] = auc
+            while len(_REFERENCE) > REFERENCE_CACHE: _REFERENCE.pop(next(iter(_REFERENCE)))
+        return auc, 0
     d, i = cur('deletion'), cur('insertion')
-    dr = float(np.mean([cur('deletion', True, seed + k)['auc'] for k in range(n_random)]))
-    ir = float(np.mean([cur('insertion', True, seed + k)['auc'] for k in range(n_random)]))
+    refs = {m: [ref(m, seed + k) for k in range(n_random)] for m in MODES}
+    dr, ir = (float(np.mean([a for a, _ in refs[m]])) for m in MODES)
     return dict(deletion=d['auc'], insertion=i['auc'], deletion_random=dr, insertion_random=ir,
                 deletion_gain=dr - d['auc'], insertion_gain=i['auc'] - ir, hide=hide,
-                images=(2 + 2 * n_random) * d['images'])
+                images=(2 + 2 * n_random) * d['images'], reused=sum(c for m in MODES for _, c in refs[m]))
 
 # %% ../nbs/09_trust.ipynb #tr030
 def sobel_map(model:nn.Module, # the model: used only for the target and score, never for the map
