@@ -72,15 +72,20 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--demo', default=None); ap.add_argument('--part', default='all', choices=['trust', 'road', 'variants', 'all'])
     ap.add_argument('--n', type=int, default=40); ap.add_argument('--sanity-n', type=int, default=8)
-    ap.add_argument('--cascade-n', type=int, default=4); ap.add_argument('--road-n', type=int, default=8)
+    ap.add_argument('--cascade-n', type=int, default=4)
+    ap.add_argument('--trust-sanity-n', type=int, default=5, help='films that get the randomisation and stability checks in the trust part'); ap.add_argument('--road-n', type=int, default=8)
     ap.add_argument('--scratch', default=None, help='folder for the trust run (resumable); default a new temporary one')
-    ap.add_argument('--only', default=None, help='comma list of variant names (default all)')
+    ap.add_argument('--only', default=None, help='variant names separated by ; (default all)')
     ap.add_argument('--out', default=str(HERE/'results'/'trust_demo.json'))
     ap.add_argument('--merge', nargs='*', default=None, help='only merge the parts of these JSON files into --out')
-    a = ap.parse_args()
+    a = ap.parse_args([x for x in sys.argv[1:] if x != '--'])   # torchrun wants `--` before the script's own options
     if a.merge is not None:          # parts run as separate processes, each into its own file
         out = Path(a.out); res = json.loads(out.read_text()) if out.exists() else {}
-        for f in a.merge: res.update(json.loads(Path(f).read_text()))
+        for f in a.merge:
+            part = json.loads(Path(f).read_text())
+            old = (res.get('variants') or {}).get('results', {})
+            res.update(part)
+            if 'variants' in part and old: res['variants']['results'] = {**old, **part['variants']['results']}
         return out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + '\n')
     torch.set_num_threads(1); warnings.simplefilter('ignore')
     import cxr_xai.trust as tr
@@ -95,7 +100,7 @@ def main():
                        test_auc=meta.get('test', {}).get('metrics', {}).get('roc_auc', {}).get('value'))
     res['machine'] = dict(platform=platform.platform(), cpus=os.cpu_count(), torch=torch.__version__, threads=1)
     model = load_model(mf)
-    films = tr.load_films(tr.pick_films(read_items(data), 'test', a.n, 0, str(data)), model.size)
+    films = tr.load_films(tr.pick_films(read_items(data), 'test', a.n, 0, str(data)), model.size)   # the films `trust` picks
     parts = ['trust', 'road', 'variants'] if a.part == 'all' else [a.part]
 
     def save(): out.parent.mkdir(parents=True, exist_ok=True); out.write_text(json.dumps(clean(res), indent=1, ensure_ascii=False) + '\n')
@@ -103,7 +108,8 @@ def main():
     if 'trust' in parts:
         load0, c0, t0 = os.getloadavg()[0], time.process_time(), time.perf_counter()
         scratch = Path(a.scratch) if a.scratch else Path(tempfile.mkdtemp(prefix='trust_demo_'))/'trust'
-        r = tr.trust(mf, data, methods='all', n=a.n, out=scratch, progress=False)
+        r = tr.trust(mf, data, methods='all', n=a.n, out=scratch, sanity_n=a.trust_sanity_n, progress=False)
+        if not r: return            # another process of a launched run (torchrun): rank 0 writes
         res['trust'] = dict(n=a.n, sanity_n=r['sanity_n'], methods=r['methods'], options={k: v for k, v in tr.TRUST_OPTIONS.items()},
                             hide='blur', steps=32, n_random=2, results=r['results'], skipped=r['skipped'],
                             wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - c0, load_avg=[load0, os.getloadavg()[0]])
@@ -132,7 +138,7 @@ def main():
 
     if 'variants' in parts:
         V = variants(tr)
-        if a.only: V = {k: V[k] for k in a.only.split(',')}
+        if a.only: V = {k: V[k] for k in a.only.split(';')}
         load0, c0, t0 = os.getloadavg()[0], time.process_time(), time.perf_counter()
         cmp = tr.compare_variants(model, films, V, sanity_n=a.sanity_n, n_boot=1000)
         print('compare done', round(time.perf_counter() - t0), 's', flush=True)
