@@ -4,7 +4,7 @@
     python benchmarks/tables.py            # writes benchmarks/results/*.md and the tables of benchmarks/README.md
     python benchmarks/tables.py --check    # exits 1 when any of them is not what the results files give (CI)
 
-Reads `benchmarks/results/{phantom,train,ig,lime,trust,demo}.json` (written by the benchmark scripts; `demo.json` by
+Reads `benchmarks/results/{phantom,train,ig,lime,trust,trust_demo,demo}.json` (written by the benchmark scripts; `demo.json` by
 `benchmarks/demo.py`: every timed demo run) and the test metrics of the demo run whose pictures the README shows,
 `nbs/images/demo/metrics.json`. Also writes `cxr_xai/demo_times.txt`, the times `cxr-xai demo --help` prints. Writes one markdown table per file into
 `benchmarks/results/NAME.md`, the block between `<!-- tables:start -->` and `<!-- tables:end -->` of
@@ -178,6 +178,43 @@ def demo_test_md(d):
             f"(95% CI {a['lo']:.3f}–{a['hi']:.3f}, bootstrap by patient); at the threshold chosen on validation for sensitivity "
             f"≥ 0.95, test sensitivity {op['sensitivity']['value']:.3f} and specificity {op['specificity']['value']:.3f}:\n")
 
+def _ci(m, digits=2):
+    "A measure's value with its interval: 0.15 [0.05–0.28]."
+    if not m or m.get('value') is None: return '–'
+    v = f"{m['value']:.{digits}f}"
+    return v + (f" [{m['lo']:.{digits}f}–{m['hi']:.{digits}f}]" if m.get('lo') is not None and m.get('hi') is not None else '')
+
+def _v(m, digits=2): return '–' if not m or m.get('value') is None else f"{m['value']:.{digits}f}"
+
+def trust_demo_md(d):
+    "The method × measure table of `cxr-xai trust` on the demo's model, with ROAD's faithfulness beside blur's."
+    t, road = d['trust'], (d.get('road') or {}).get('results', {})
+    rows = []
+    for name, r in t['results'].items():
+        rd = road.get(name, {})
+        secs = sum(v['value'] for k, v in r.items() if k.startswith('sec_'))
+        rows.append([name, _ci(r.get('pointing')), _v(r.get('ratio'), 1), _v(r.get('iou')), _ci(r.get('deletion_gain')),
+                     _ci(r.get('insertion_gain')), _v(rd.get('blur_deletion_gain')), _v(rd.get('road_deletion_gain')),
+                     _v(rd.get('road_insertion_gain')), _ci(r.get('rand_rank_abs')), _v(r.get('rand_ssim')),
+                     _v(r.get('sensitivity')), _v(r.get('seed_rank')), f"{r['sec_explain']['value']:.2f}", f"{secs:.1f}"])
+    return table(['method', f"pointing game [95% CI], {t['n']} films", 'share ÷ area', 'Otsu IoU',
+                  'deletion gain, blur', 'insertion gain, blur', f"deletion gain, blur, 10 steps ({d.get('road', {}).get('n', '–')} films)",
+                  'deletion gain, ROAD', 'insertion gain, ROAD', f"ρ under full randomisation ({t['sanity_n']} films)", 'SSIM',
+                  'max-sensitivity', 'seed ρ', 'explain, s/film', 'all measures, s/film'], rows)
+
+def trust_demo_variants_md(d):
+    "The search for better maps: localisation, randomisation at each stage of the cascade, and the issue's aim."
+    v = d['variants']; aim = v['aim']; rows = []
+    for name, r in v['results'].items():
+        c = r.get('cascade', {})
+        ok = r['pointing'] >= aim['pointing_min'] and r['rand_rank_abs'] < aim['rank_max']
+        rows.append([name, f"{r['pointing']:.2f} [{r['pointing_lo']:.2f}–{r['pointing_hi']:.2f}]", f"{r['iou']:.2f}", f"{r['ratio']:.1f}",
+                     f"{r['rand_rank_abs']:.2f}"] + [f"{x:.2f}" for x in c.values()] + [yes(ok), f"{r['sec_explain']:.2f}"])
+    stages = list(next(iter(v['results'].values())).get('cascade', {}))
+    return table(['variant', f"pointing game [95% CI], {v['n']} films", 'Otsu IoU', 'share ÷ area',
+                  f"ρ, all layers random ({v['sanity_n']} films)"] + [f"ρ, cascade down to {s.lstrip('…')} ({v['cascade_n']} films)" for s in stages]
+                 + [f"pointing ≥ {aim['pointing_min']} and ρ < {aim['rank_max']}?", 'explain, s/film'], rows)
+
 def summary_md(R):
     "The short table of the index and README: one row per benchmark, with its target."
     rows = []
@@ -238,6 +275,9 @@ def build():
     if R['trust']: files[RES/'trust.md'] = trust_md(R['trust'])
     if R['demo']: files[RES/'demo_test.md'] = demo_test_md(R['demo'])
     if R['demo_runs']: files[RES/'demo.md'] = demo_md(R['demo_runs']); files[ROOT/'cxr_xai'/'demo_times.txt'] = demo_help(R['demo_runs'])
+    td = load(RES/'trust_demo.json')
+    if td and td.get('trust'): files[RES/'trust_demo.md'] = trust_demo_md(td)
+    if td and td.get('variants'): files[RES/'trust_demo_variants.md'] = trust_demo_variants_md(td)
     readme = (HERE/'README.md').read_text()
     if START in readme and END in readme:
         parts = ['**Where and when each results file was measured**\n', files[RES/'machines.md'], '\n**Summary** (targets from the issues)\n',

@@ -12,6 +12,8 @@ import numpy as np, pandas as pd, torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from scipy.ndimage import binary_dilation, gaussian_filter, sobel
 from scipy.stats import spearmanr
+from scipy.sparse import csr_matrix
+from scipy.sparse.linalg import spsolve
 from sklearn.metrics import roc_auc_score
 from skimage.filters import threshold_otsu
 from skimage.metrics import structural_similarity
@@ -25,13 +27,14 @@ from .limexp import hidden_xray, segment_xray
 from .evaluate import bootstrap_weights
 
 # %% auto #0
-__all__ = ['MODES', 'CURVE_PX_BUDGET', 'REFERENCE_CACHE', 'MARKER_PLACES', 'MEASURES', 'SUMMARY', 'CONTROL', 'TRUST_OPTIONS',
-           'attr_of', 'as_mask', 'pointing_game', 'otsu_region', 'otsu_iou', 'localisation', 'bootstrap_mean',
-           'removal_order', 'curve_batch_size', 'perturbation_curve', 'faithfulness', 'sobel_map', 'explainer_of',
-           'run_explainer', 'layer_groups', 'randomise_top', 'rank_correlation', 'map_ssim', 'cascading_randomisation',
-           'show_randomisation', 'shuffled_label_model', 'seed_stability', 'max_sensitivity', 'marker_region',
-           'shortcut_films', 'predict_films', 'shortcut_test', 'load_films', 'judge_film', 'summarise', 'trust_table',
-           'pick_films', 'trust_html', 'trust', 'trust_cmd', 'smoothed', 'pooled', 'compare_variants']
+__all__ = ['MODES', 'CURVE_PX_BUDGET', 'REFERENCE_CACHE', 'ROAD_WEIGHTS', 'MARKER_PLACES', 'MEASURES', 'SUMMARY', 'CONTROL',
+           'TRUST_OPTIONS', 'attr_of', 'as_mask', 'pointing_game', 'otsu_region', 'otsu_iou', 'localisation',
+           'bootstrap_mean', 'removal_order', 'curve_batch_size', 'perturbation_curve', 'faithfulness', 'road_impute',
+           'road_stack', 'sobel_map', 'explainer_of', 'run_explainer', 'layer_groups', 'randomise_top',
+           'rank_correlation', 'map_ssim', 'cascading_randomisation', 'show_randomisation', 'shuffled_label_model',
+           'seed_stability', 'max_sensitivity', 'marker_region', 'shortcut_films', 'predict_films', 'shortcut_test',
+           'load_films', 'judge_film', 'summarise', 'trust_table', 'pick_films', 'trust_html', 'trust', 'trust_cmd',
+           'smoothed', 'pooled', 'compare_variants', 'times_gradcam', 'cascade_ranks']
 
 # %% ../nbs/09_trust.ipynb #bbc0c34b
 from .core import SEED
@@ -165,7 +168,7 @@ def _film(model, e, xray, target):
 def perturbation_curve(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1] -> logits
                        e, # an `Explanation`, or an H×W map (then pass `xray`)
                        mode:str='deletion', # 'deletion' (hide in map order) or 'insertion' (reveal in map order)
-                       hide='blur', # what hidden pixels show: 'blur', 'mean', 'black' or a grey level (`hidden_xray`)
+                       hide='blur', # what hidden pixels show: 'blur', 'mean', 'black', a grey level (`hidden_xray`), or 'road' (`road_impute`)
                        steps:int=32, # points on the curve after the start (pixel mode)
                        segments=None, # H×W superpixel labels: one point per superpixel instead
                        random:bool=False, # random order (the reference curve)
@@ -179,6 +182,8 @@ def perturbation_curve(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1
     if not isinstance(steps, (int, np.integer)) or steps < 1: raise CxrError(f"steps must be an integer ≥ 1, got {steps!r}")
     if batch_size != 'auto' and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
         raise CxrError(f"batch_size must be a positive integer or 'auto', got {batch_size!r}")
+    if isinstance(hide, str) and hide not in ('blur', 'mean', 'black', 'road'):
+        raise CxrError(f"unknown hide {hide!r}: choose one of blur, mean, black, road or a grey level in [0, 1]")
     xt, t = _film(model, e, xray, target)
     a = attr_of(e); x = xt[0, 0]
     if a.shape != tuple(x.shape): raise CxrError(f"the map is {a.shape} but the x-ray is {tuple(x.shape)}")
@@ -188,14 +193,15 @@ def perturbation_curve(model:nn.Module, # pixel-space model: N×1×H×W in [0, 1
         s = _labels(segments, a.shape); last = np.zeros(s.max() + 1, np.int64)
         np.maximum.at(last, s, rank.ravel())
         counts = np.unique(np.r_[0, last + 1])                  # a point after each whole superpixel
-    h = torch.as_tensor(hidden_xray(x.cpu().numpy(), hide)).to(x)
+    h = None if hide == 'road' else torch.as_tensor(hidden_xray(x.cpu().numpy(), hide)).to(x)
     r, c = torch.as_tensor(rank, device=x.device), torch.as_tensor(counts, device=x.device)
     if batch_size == 'auto': batch_size = curve_batch_size(len(counts), n, x.device)
     probs, net = [], model.eval()
     with torch.inference_mode():
         for i in range(0, len(counts), batch_size):
             gone = r[None] < c[i:i + batch_size, None, None]       # the first c pixels of the order
-            imgs = torch.where(gone, h, x) if mode == 'deletion' else torch.where(gone, x, h)
+            if h is None: imgs = road_stack(x, gone if mode == 'deletion' else ~gone, seed)   # ROAD: imputed from what is left
+            else: imgs = torch.where(gone, h, x) if mode == 'deletion' else torch.where(gone, x, h)
             probs.append(net(imgs[:, None]).float().softmax(1)[:, t].cpu())
     p, f = torch.cat(probs).numpy().astype(np.float64), counts / n
     return dict(mode=mode, hide=hide, target=t, random=random, fraction=f, score=p, auc=float(np.trapezoid(p, f)),
@@ -217,7 +223,7 @@ def _reference_key(model, e, mode, hide, steps, segments, seed, kw):
 
 def faithfulness(model:nn.Module, # pixel-space model
                  e, # an `Explanation`, or an H×W map (then pass `xray`)
-                 hide='blur', # what hidden pixels show (`hidden_xray`)
+                 hide='blur', # what hidden pixels show (`hidden_xray`, or 'road')
                  steps:int=32, # points per curve
                  segments=None, # superpixel labels: remove whole superpixels
                  n_random:int=3, # random orders averaged for the reference
@@ -241,6 +247,42 @@ def faithfulness(model:nn.Module, # pixel-space model
     return dict(deletion=d['auc'], insertion=i['auc'], deletion_random=dr, insertion_random=ir,
                 deletion_gain=dr - d['auc'], insertion_gain=i['auc'] - ir, hide=hide,
                 images=(2 + 2 * n_random) * d['images'], reused=sum(c for m in MODES for _, c in refs[m]))
+
+# %% ../nbs/09_trust.ipynb #09374b20
+ROAD_WEIGHTS = (((-1, -1), 1/12), ((-1, 0), 1/6), ((-1, 1), 1/12), ((0, -1), 1/6),   # Rong et al. 2022: sides 1/6,
+                ((0, 1), 1/6), ((1, -1), 1/12), ((1, 0), 1/6), ((1, 1), 1/12))       # corners 1/12 (sum 1)
+
+def road_impute(xray, # H×W x-ray in [0, 1]
+                removed, # H×W bool: the pixels to hide
+                noise:float=0.01, # σ of the Gaussian noise added to the imputed pixels (pixel units)
+                seed=0, # seed of the noise (an int or a sequence of ints)
+               )->np.ndarray: # H×W float32 in [0, 1]
+    "ROAD's noisy linear imputation: each removed pixel the weighted mean of its 8 neighbours, plus noise."
+    x = np.asarray(xray, np.float32); r = np.asarray(removed, bool); out = x.copy(); k = int(r.sum())
+    if r.shape != x.shape: raise CxrError(f"removed is {r.shape} but the x-ray is {x.shape}")
+    if k == 0: return out
+    if k == x.size: out[:] = x.mean()        # nothing left to impute from: the film's mean (hide='mean')
+    else:
+        (H, W), (ys, xs) = x.shape, np.nonzero(r)
+        idx = np.full(x.shape, -1, np.int64); idx[ys, xs] = np.arange(k)
+        diag, b, rows, cols, vals = np.zeros(k), np.zeros(k), [np.arange(k)], [np.arange(k)], []
+        for (dy, dx), w in ROAD_WEIGHTS:     # row p: (Σ w of p's neighbours) x_p − Σ w x_removed = Σ w x_kept
+            ny, nx = ys + dy, xs + dx; j = np.flatnonzero((ny >= 0) & (ny < H) & (nx >= 0) & (nx < W))
+            diag[j] += w; nb = idx[ny[j], nx[j]]; gone = nb >= 0
+            rows.append(j[gone]); cols.append(nb[gone]); vals.append(np.full(int(gone.sum()), -w))
+            kept = j[~gone]; b[kept] += w * x[ny[kept], nx[kept]]
+        A = csr_matrix((np.concatenate([diag] + vals), (np.concatenate(rows), np.concatenate(cols))), (k, k))
+        out[ys, xs] = spsolve(A.tocsc(), b)
+    if noise: out[r] += np.random.default_rng(seed).normal(0, noise, k).astype(np.float32)
+    return out.clip(0, 1)
+
+def road_stack(x:torch.Tensor, # H×W x-ray (a tensor on the model's device)
+               removed:torch.Tensor, # N×H×W bool: one removed set per image
+               seed:int=0, # seed of the noise; image i uses (seed, i)
+              )->torch.Tensor: # N×H×W: `road_impute` of each
+    "The images of a perturbation curve with ROAD's hidden value, one sparse solve per image."
+    xn, rn = x.cpu().numpy(), removed.cpu().numpy()
+    return torch.as_tensor(np.stack([road_impute(xn, g, seed=(seed, i)) for i, g in enumerate(rn)])).to(x)
 
 # %% ../nbs/09_trust.ipynb #tr030
 def sobel_map(model:nn.Module, # the model: used only for the target and score, never for the map
@@ -744,3 +786,29 @@ def compare_variants(model:nn.Module, # pixel-space model
     rows, _ = trust_table(model, films, variants, ('localisation', 'randomisation'), sanity_n, n_boot, progress=False)
     s = summarise(rows, n_boot)
     return s[['pointing', 'pointing_lo', 'pointing_hi', 'iou', 'ratio', 'rand_rank_abs', 'rand_ssim', 'sec_explain']]
+
+# %% ../nbs/09_trust.ipynb #c383fb8c
+def times_gradcam(method, # method name or explainer function: the fine map
+                  layer=None, # Grad-CAM's layer (default the last spatial feature map)
+                 )->callable:
+    "An explainer: `method`'s map times the positive Grad-CAM of `layer` (Guided Grad-CAM's recipe, any fine map)."
+    fn, cam = explainer_of(method), explainer_of('gradcam')
+    def explain_times_gradcam(model, xray, target=None, **kw):
+        e = fn(model, xray, target=target, **kw); c = cam(model, xray, target=e.target, layer=layer, relu=True)
+        e.attr = (e.attr * c.attr / max(float(c.attr.max()), 1e-12)).astype(np.float32)
+        e.method, e.params = f"{e.method}×gradcam", {**e.params, 'gradcam_layer': c.params['layer']}
+        return e
+    return explain_times_gradcam
+
+def cascade_ranks(model:nn.Module, # pixel-space model
+                  films:list, # from `load_films`
+                  variants:dict, # name -> (method, options)
+                  sanity_n:int=4, # films (the first ones)
+                  seed:int=0, # seed of the new weights
+                 )->pd.DataFrame: # one row per variant, one column per stage (output layer first)
+    "Mean rank correlation of |map| with the trained model's map at each stage of cascading randomisation."
+    out = {}
+    for name, (method, kw) in variants.items():
+        tabs = [cascading_randomisation(model, f['xray'], method, 'PNEUMONIA', seed, **kw)[0] for f in films[:sanity_n]]
+        out[name] = pd.concat(tabs).groupby('randomised', sort=False).spearman_abs.mean().iloc[1:]
+    return pd.DataFrame(out).T
