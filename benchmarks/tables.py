@@ -192,15 +192,16 @@ def trust_demo_md(d):
     rows = []
     for name, r in t['results'].items():
         rd = road.get(name, {})
-        secs = sum(v['value'] for k, v in r.items() if k.startswith('sec_'))
+        sane = sum(r[k]['value'] for k in ('sec_randomisation', 'sec_stability') if k in r)
         rows.append([name, _ci(r.get('pointing')), _v(r.get('ratio'), 1), _v(r.get('iou')), _ci(r.get('deletion_gain')),
                      _ci(r.get('insertion_gain')), _v(rd.get('blur_deletion_gain')), _v(rd.get('road_deletion_gain')),
                      _v(rd.get('road_insertion_gain')), _ci(r.get('rand_rank_abs')), _v(r.get('rand_ssim')),
-                     _v(r.get('sensitivity')), _v(r.get('seed_rank')), f"{r['sec_explain']['value']:.2f}", f"{secs:.1f}"])
+                     _v(r.get('sensitivity')), _v(r.get('seed_rank')), f"{r['sec_explain']['value']:.2f}",
+                     f"{r['sec_faithfulness']['value']:.1f}" if 'sec_faithfulness' in r else '–', f"{sane:.1f}"])
     return table(['method', f"pointing game [95% CI], {t['n']} films", 'share ÷ area', 'Otsu IoU',
                   'deletion gain, blur', 'insertion gain, blur', f"deletion gain, blur, 10 steps ({d.get('road', {}).get('n', '–')} films)",
                   'deletion gain, ROAD', 'insertion gain, ROAD', f"ρ under full randomisation ({t['sanity_n']} films)", 'SSIM',
-                  'max-sensitivity', 'seed ρ', 'explain, s/film', 'all measures, s/film'], rows)
+                  'max-sensitivity', 'seed ρ', 'explain, s/film', 'faithfulness (blur), s/film', 'randomisation + stability, s per film checked'], rows)
 
 def trust_demo_variants_md(d):
     "The search for better maps: localisation, randomisation at each stage of the cascade, and the issue's aim."
