@@ -13,7 +13,7 @@ __all__ = ['METRICS', 'THRESHOLD_FREE', 'TTA_VIEWS', 'EVAL_SPLITS', 'check_score
            'plot_top_losses', 'save_evaluation', 'evaluate_cmd']
 
 # %% ../nbs/03_eval.ipynb #c268b2e9
-import json, math, os, warnings
+import contextlib, json, math, os, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
@@ -27,6 +27,7 @@ from .data import report_skipped, show_path
 from .data import load_mask
 from .core import output_folder
 from .model import load_model, check_model_arg, phantom_warning, trained_with, PhantomWarning
+from .model import penultimate, ood_message, NO_OOD
 from .core import MAX_SEED, check_arg
 
 # %% ../nbs/03_eval.ipynb #1c897888
@@ -340,6 +341,7 @@ def predict(model, # a `PixelModel` (takes N×1×size×size x-rays in [0, 1])
             tta=False, # average over `tta_views`
             resize=None, # how to reach `model.size` ('pad', 'squish', 'crop'); default: as the model was trained
             progress=None, # show progress (None: when there are more than 4 batches)
+            ood:bool=False, # also return each film's OOD score (None when the model has no reference)
            ):
     "Probability of PNEUMONIA for each item, read with `load_item` and resized to `model.size` like `xray_dls`."
     srcs, pos = _sources(items), check_model_classes(model)
@@ -348,18 +350,20 @@ def predict(model, # a `PixelModel` (takes N×1×size×size x-rays in [0, 1])
     phantom_warning(model, srcs)
     size = int(getattr(model, 'size', 224))
     dev = next(model.parameters()).device
-    model.eval(); out = []
+    model.eval(); out, scores, ref = [], [], getattr(model, 'ood', None) if ood else None
     starts = range(0, len(srcs), bs)
     for i in with_progress(starts, 'batches', 'scored', display=len(starts) > 4 if progress is None else bool(progress)):
         x = torch.stack([torch.from_numpy(np.array(resize_xray(load_item(s), size, resize), dtype=np.float32)) for s in srcs[i:i + bs]])[:, None]
         try:
-            with torch.no_grad():
+            with torch.no_grad(), penultimate(model) if ref is not None else contextlib.nullcontext() as feats:
                 probs = [model(v.to(dev)).float().softmax(1)[:, pos] for v in (tta_views(x) if tta else [x])]
         except RuntimeError as e:
             raise CxrError(f"the model ({getattr(model, 'arch', '?')}, size {size}) failed on a batch of "
                            f"{tuple(x.shape)} x-rays starting at {srcs[i]}: {str(e).splitlines()[0]}") from e
         out.append(torch.stack(probs).mean(0).cpu().numpy())
-    return np.concatenate(out).astype(np.float64)
+        if feats: scores.append(ref.score(feats[0]))   # the film itself: the first of the views
+    probs = np.concatenate(out).astype(np.float64)
+    return (probs, np.concatenate(scores) if ref is not None else None) if ood else probs
 
 # %% ../nbs/03_eval.ipynb #17f35509
 def aggregate_patients(preds, # DataFrame with columns `patient`, `label`, `prob`
@@ -401,11 +405,18 @@ def _valid_rows(items):
     if 'split' in items and (items['split'] == 'val').any(): return items[items['split'] == 'val'], "split == 'val'"
     return items.iloc[:0], None
 
-def _score_table(items, probs):
-    return pd.DataFrame({'source': items['source'].astype(str).values, 'patient': items['patient'].astype(str).values
-                         if 'patient' in items else items['source'].astype(str).values,
-                         'label': items['label'].astype(int).values, 'prob': probs,
-                         **({'mask': items['mask'].fillna('').astype(str).values} if 'mask' in items else {})})
+def _score_table(items, probs, ood=None, ref=None):
+    t = pd.DataFrame({'source': items['source'].astype(str).values, 'patient': items['patient'].astype(str).values
+                      if 'patient' in items else items['source'].astype(str).values,
+                      'label': items['label'].astype(int).values, 'prob': probs,
+                      **({'mask': items['mask'].fillna('').astype(str).values} if 'mask' in items else {})})
+    return t if ood is None else t.assign(ood=ood, ood_flag=ref.flag(ood))   # the OOD score (see the model notebook)
+
+def _ood_summary(pt, model):
+    "How many of the evaluated films the model's OOD reference flags (None without one)."
+    if 'ood' not in pt: return None
+    return dict(threshold=model.ood.threshold, flag_rate=model.ood.flag_rate, films=len(pt),
+                flagged=int(pt['ood_flag'].sum()), share=float(pt['ood_flag'].mean()))
 
 def evaluate(model, # a `PixelModel`
              items, # items table from `read_items`: `source`, `label`, `patient`, `split` (+ `is_valid`, else `resplit`)
@@ -440,11 +451,11 @@ def evaluate(model, # a `PixelModel`
         vrows, vwhere = rows, f'the {split} split itself'
     agg = (lambda t: aggregate_patients(t, patient)) if patient else (lambda t: t)
     pw = phantom_warning(model, list(rows['source']) + ([] if vrows is rows else list(vrows['source'])))  # once, and noted
-    if pw: notes.append(pw)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', PhantomWarning)
-        pt = _score_table(rows, predict(model, rows, bs, tta, resize))
+        pt = _score_table(rows, *predict(model, rows, bs, tta, resize, ood=True), getattr(model, 'ood', None))
         pv = pt if vrows is rows else _score_table(vrows, predict(model, vrows, bs, tta, resize))
+    notes += [n for n in (ood_message(pt['ood_flag'] if 'ood' in pt else None, pw, 'scores'), None if 'ood' in pt else NO_OOD) if n]
     t_, v_ = agg(pt), agg(pv)
     y, p, g = t_['label'].values, t_['prob'].values, t_['patient'].values
     try: thresholds = pick_thresholds(v_['label'].values, v_['prob'].values, target)
@@ -468,7 +479,7 @@ def evaluate(model, # a `PixelModel`
                 model=dict(arch=getattr(model, 'arch', None), size=int(getattr(model, 'size', 0))),
                 thresholds=thresholds, threshold_source=f'{vwhere} ({len(v_)} {"patients" if patient else "images"})',
                 metrics=_ci_dict(cis['0.5'], THRESHOLD_FREE), operating_points=ops,
-                baseline=_ci_dict(base, METRICS), notes=notes, predictions=pt, valid_predictions=pv)
+                baseline=_ci_dict(base, METRICS), notes=notes, predictions=pt, valid_predictions=pv, ood=_ood_summary(pt, model))
 
 # %% ../nbs/03_eval.ipynb #fafe2b6f
 def summary_table(res, # the dict from `evaluate`

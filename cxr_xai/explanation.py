@@ -21,6 +21,7 @@ from contextlib import ExitStack
 import uuid
 from .data import load_xray, resize_xray
 from .model import load_model
+from .model import ood_scores, ood_message, phantom_warning, NO_OOD
 
 # %% auto #0
 __all__ = ['OUTPUTS', 'METHOD_MODULES', 'EXTRAS', 'METHODS', 'Explanation', 'as_np', 'attr_scale', 'show_attr',
@@ -407,11 +408,13 @@ def explain_files(model, # pixel-space model (`PixelModel`), or the path of a mo
         if rank: return []
         rows = _rows(paths, o, names, run)
         bad = sum(not r['ok'] for r in rows)
-        atomic_write(o/'summary.json', json.dumps(dict(n=len(rows), ok=len(rows) - bad, failed=bad, rows=jsonable(rows)), indent=1))
+        ood, note = _ood_summary(model, rows)
+        atomic_write(o/'summary.json', json.dumps(dict(n=len(rows), ok=len(rows) - bad, failed=bad, ood=ood, note=note, rows=jsonable(rows)), indent=1))
         atomic_write(o/'index.csv', _index(rows))
     if bad == len(rows):
         raise CxrError(f"none of the {len(paths)} film(s) could be explained" + (" (the reasons are above; summary.json lists them)"
                        if len(paths) > 1 else f": {rows[0]['error']}"))
+    if note: print(f"warning: {note}", file=sys.stderr)   # one line: films unlike the training films, phantom or not
     return rows
 
 # %% ../nbs/04_explanation.ipynb #a07d6224
@@ -433,8 +436,24 @@ def _film_work(model, names, per, target, resize, sign, run):
     def work(p, folder, stem):
         x = load_xray(p)
         if size is not None and x.shape != (size, size): x = resize_xray(x, size, resize)
-        return dict(run=run, rows=[_explain_one(model, x, p, stem, n, folder, target, sign, per[n]) for n in names])
+        o = _film_ood(model, x)   # the film's OOD score, in its record and in each of its rows
+        return dict(run=run, **o, rows=[_explain_one(model, x, p, stem, n, folder, target, sign, per[n]) | o for n in names])
     return work
+
+def _film_ood(model, x) -> dict:
+    "The film's OOD score and flag (see the model notebook); {} when the model has no OOD reference."
+    if getattr(model, 'ood', None) is None: return {}
+    s = float(ood_scores(model, torch.as_tensor(x)[None, None])[0])
+    return dict(ood=s, ood_flag=bool(s > model.ood.threshold))
+
+def _ood_summary(model, rows) -> tuple:
+    "The run's OOD count for summary.json, and one line for the user with the phantom warning in it (None: nothing to say)."
+    films = {r['file']: r.get('ood_flag') for r in rows if r['ok']}     # one entry per film that was read
+    pw = phantom_warning(model, list(films), warn=False) if films else None
+    if getattr(model, 'ood', None) is None: return None, '; '.join(filter(None, [NO_OOD, pw]))
+    flags = [f for f in films.values() if f is not None]                # films resumed from an older run may have none
+    return (dict(threshold=model.ood.threshold, flag_rate=model.ood.flag_rate, films=len(flags), flagged=int(sum(flags))),
+            ood_message(flags, pw))
 
 def _explain_one(model, x, p, stem, name, folder, target, sign, opts) -> dict:
     "Explain one film with one method and save it into `folder`; its row (`ok` False and why, if it failed)."
@@ -459,5 +478,5 @@ def _rows(paths, o, names, run) -> list:
 def _index(rows) -> str:
     "The index of a run as CSV: film, method, outcome, score, completeness, seconds, output files."
     import pandas as pd
-    cols = ['file', 'method', 'ok', 'target', 'score', 'delta', 'rel_delta', 'seconds', 'png', 'npy', 'json', 'error']
+    cols = ['file', 'method', 'ok', 'target', 'score', 'ood', 'ood_flag', 'delta', 'rel_delta', 'seconds', 'png', 'npy', 'json', 'error']
     return pd.DataFrame(rows).reindex(columns=cols).to_csv(index=False)

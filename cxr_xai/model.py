@@ -6,12 +6,15 @@ Docs: https://cxr-xai.github.io/cxr_xai/model.html.md"""
 
 # %% ../nbs/01_model.ipynb #6cf5c706
 from __future__ import annotations
-import hashlib, json, os, pickle, tempfile, warnings, zipfile
+import contextlib, hashlib, json, math, os, pickle, tempfile, warnings, zipfile
+from dataclasses import dataclass
 from collections import OrderedDict
 from pathlib import Path
+import numpy as np
 import torch
 from torch import nn
 import torchvision
+from sklearn.covariance import LedoitWolf
 from fastai.vision.learner import create_vision_model
 from fastcore.basics import ifnone
 from .data import CxrError, CLASSES, resplit
@@ -19,11 +22,13 @@ from .core import MAX_SIZE, MAX_SEED, check_arg, jsonable
 
 # %% auto #0
 __all__ = ['ARCHS', 'IMAGENET_STATS', 'MODEL_FORMAT', 'MODEL_VERSION', 'MAX_CLASSES', 'MAX_WIDTH', 'MAX_BLOCKS', 'MODEL_EXTS',
-           'LEGACY_SPLIT_SEED', 'conv_block', 'TeachingCNN', 'layer_shapes', 'receptive_field', 'feature_maps',
-           'show_feature_maps', 'rf_geometry', 'rf_box', 'effective_rf', 'show_receptive_field', 'backbone',
-           'PixelModel', 'create_model', 'model_meta', 'check_meta', 'save_model', 'model_file', 'looks_like_model',
-           'check_model_arg', 'load_model', 'phantom_count', 'is_phantom', 'data_fingerprint', 'training_provenance',
-           'trained_with', 'PhantomWarning', 'phantom_warning']
+           'LEGACY_SPLIT_SEED', 'NO_OOD', 'conv_block', 'TeachingCNN', 'layer_shapes', 'receptive_field',
+           'feature_maps', 'show_feature_maps', 'rf_geometry', 'rf_box', 'effective_rf', 'show_receptive_field',
+           'backbone', 'PixelModel', 'create_model', 'model_meta', 'check_meta', 'save_model', 'model_file',
+           'looks_like_model', 'check_model_arg', 'load_model', 'phantom_count', 'is_phantom', 'data_fingerprint',
+           'training_provenance', 'trained_with', 'PhantomWarning', 'phantom_warning', 'feature_layer', 'penultimate',
+           'features', 'OodReference', 'fit_ood', 'ood_reference', 'OodWarning', 'no_ood_note', 'ood_scores',
+           'ood_message']
 
 # %% ../nbs/01_model.ipynb #6bc5df7b
 import numpy as np
@@ -254,6 +259,7 @@ class PixelModel(nn.Module):
         self.net, self.mean, self.std, self.channels = net, mean, std, int(channels)
         self.size, self.classes, self.arch = int(size), list(classes), arch
         self.provenance = None  # what it was trained on (see `training_provenance`), set by `train` and `load_model`
+        self.ood = None         # the training films' features, for the OOD score (see `OodReference`), set by `train`
         self.register_buffer('mean_t', torch.tensor(mean).view(1, -1, 1, 1), persistent=False)
         self.register_buffer('std_t', torch.tensor(std).view(1, -1, 1, 1), persistent=False)
 
@@ -307,7 +313,7 @@ def create_model(arch:str='teaching', # 'teaching', 'resnet18', 'resnet34', 'res
     return model
 
 # %% ../nbs/01_model.ipynb #d816fbb3
-MODEL_FORMAT, MODEL_VERSION = 'cxr_xai.model', 2   # version 2 adds `provenance`; version 1 files still load
+MODEL_FORMAT, MODEL_VERSION = 'cxr_xai.model', 3   # 2 adds `provenance`, 3 the OOD reference; older files still load
 MAX_CLASSES, MAX_WIDTH, MAX_BLOCKS = 1000, 2048, 8  # bounds on what a model file may ask to be built
 
 def model_meta(model:PixelModel, # the model to describe
@@ -320,6 +326,7 @@ def model_meta(model:PixelModel, # the model to describe
     if model.arch == 'teaching': meta['widths'] = list(getattr(model.net, 'widths', (16, 32, 64, 128)))
     prov = ifnone(provenance, getattr(model, 'provenance', None))
     if prov is not None: meta['provenance'] = jsonable(prov)
+    if getattr(model, 'ood', None) is not None: meta['ood'] = model.ood.meta()   # see 'Is this film like the training films?'
     return meta
 
 # %% ../nbs/01_model.ipynb #e4fd59a9
@@ -342,7 +349,7 @@ def check_meta(meta, # a model file's description: a dict, or the JSON text a sa
         except ValueError: raise bad("its description is not JSON: the file is damaged, or not a cxr_xai model file") from None
     if not isinstance(meta, dict): raise bad(f"its description is a JSON {type(meta).__name__}, not an object: not a cxr_xai model file")
     if meta.get('format') != MODEL_FORMAT: raise bad("not a cxr_xai model file (its description has no format 'cxr_xai.model')")
-    if meta.get('version') not in (1, MODEL_VERSION):
+    if meta.get('version') not in range(1, MODEL_VERSION + 1) or isinstance(meta.get('version'), bool):
         raise bad(f"model file version {meta.get('version')!r}: this cxr_xai reads versions 1 to {MODEL_VERSION} (a newer cxr_xai wrote it?)")
     missing = [k for k in ('arch', 'size', 'classes', 'mean', 'std', 'channels', 'n_classes') if k not in meta]
     if missing: raise bad(f"its description lacks {', '.join(missing)}")
@@ -360,6 +367,13 @@ def check_meta(meta, # a model file's description: a dict, or the JSON text a sa
     if 'valid_pct' in v: arg('provenance.validation.valid_pct', v['valid_pct'], float, gt=0, lt=1)
     if 'seed' in v: arg('provenance.validation.seed', v['seed'], lo=0, hi=MAX_SEED)
     if 'resize' in prov: arg('provenance.resize', prov['resize'], str, choices=('pad', 'squish', 'crop'))
+    if 'ood' in meta:   # the OOD reference's numbers (its tensors are checked by `load_model`)
+        o = meta['ood']
+        if not isinstance(o, dict) or not isinstance(o.get('layer'), str):
+            raise bad(f"its description is wrong: ood must be an object naming its layer, not {str(o)[:60]}")
+        m['ood'] = dict(layer=o['layer'], **{k: arg(f'ood.{k}', o.get(k), *a, **kw) for k, a, kw in (
+            ('threshold', [float], dict(lo=0)), ('alpha', [float], dict(gt=0, lt=1)), ('flag_rate', [float], dict(gt=0, lt=1)),
+            ('n_train', [], dict(lo=2)), ('n_valid', [], dict(lo=1)), ('shrinkage', [float], dict(lo=0, hi=1)), ('dim', [], dict(lo=1, hi=MAX_WIDTH)))})
     return m
 
 # %% ../nbs/01_model.ipynb #c5fdc12a
@@ -382,6 +396,7 @@ def save_model(model:PixelModel, # the model to save
     path = Path(path)
     meta = check_meta(model_meta(model, provenance), path)   # never write what `load_model` would refuse
     sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    if getattr(model, 'ood', None) is not None: sd |= model.ood.tensors()   # the OOD reference, beside the weights
     if (k := _bad_weight(sd)): raise CxrError(f"{path}: not written: weight {k!r} holds NaN or infinite values (did the training diverge?)")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp, mode = _new_file(path.parent, path.name)
@@ -501,6 +516,8 @@ def load_model(path:str|Path, # a file written by `save_model`, or the folder `c
     if arch is not None and meta['arch'] != arch:
         raise CxrError(f"{path}: holds a {meta['arch']} model, not the {arch} that was asked for")
     model = _build(meta, 'meta')   # shapes and dtypes only: no memory, no random initialisation
+    ood_keys = _ood_keys(path, meta, shapes, model) if 'ood' in meta or any(k.startswith('ood.') for k in shapes) else []
+    shapes = {k: v for k, v in shapes.items() if k not in ood_keys}   # the OOD reference: checked apart from the weights
     want = model.state_dict()
     missing, extra = [k for k in want if k not in shapes], [k for k in shapes if k not in want]
     wrong = [k for k in want if k in shapes and tuple(want[k].shape) != shapes[k]]
@@ -509,12 +526,14 @@ def load_model(path:str|Path, # a file written by `save_model`, or the folder `c
         raise CxrError(f"{path}: its weights do not fit a {meta['arch']} model (another architecture, or a damaged file): "
                        f"{len(missing)} missing, {len(extra)} unexpected, {len(wrong)} of the wrong shape, e.g. {eg!r}")
     sd = tensors()
+    ood = {k: sd.pop(k) for k in ood_keys}
     if (k := next((k for k in want if sd[k].dtype != want[k].dtype), None)):
         raise CxrError(f"{path}: weight {k!r} is {sd[k].dtype}, not {want[k].dtype}: not a cxr_xai model file")
     if (k := _bad_weight(sd)): raise CxrError(f"{path}: weight {k!r} holds NaN or infinite values: refused")
     model.load_state_dict(sd, strict=True, assign=True)   # the file's tensors become the weights
     model.mean_t, model.std_t = (torch.tensor(v).view(1, -1, 1, 1) for v in (model.mean, model.std))  # not in the file
     model.pretrained, model.provenance = meta.get('pretrained', False), meta.get('provenance')
+    model.ood = _ood_from_file(path, meta, ood) if ood else None   # None: a file from before the OOD reference
     return model.eval()
 
 # %% ../nbs/01_model.ipynb #cfe9d124
@@ -599,3 +618,155 @@ def phantom_warning(model, # a `PixelModel` (its `provenance` says what it learn
            "not phantom films: its scores on them say nothing about real chest X-rays")
     if warn: warnings.warn(msg, PhantomWarning, stacklevel=2)
     return msg
+
+# %% ../nbs/01_model.ipynb #5a702de3
+def feature_layer(model:nn.Module, # a `PixelModel`, or any network holding an `nn.Linear`
+                 ) -> tuple:
+    "(name, layer) of the last `nn.Linear` in `model`: its input is the feature vector the OOD score measures."
+    found = [(n, m) for n, m in model.named_modules() if isinstance(m, nn.Linear)]
+    if not found: raise CxrError(f"{type(model).__name__} has no nn.Linear layer: there are no penultimate features to measure")
+    return found[-1]
+
+@contextlib.contextmanager
+def penultimate(model:nn.Module, # the model to listen to
+               ):
+    "Within the block, every forward pass of `model` appends its penultimate features (N×d, detached, float) to the list yielded."
+    feats = []
+    hook = feature_layer(model)[1].register_forward_pre_hook(lambda m, inp: feats.append(inp[0].detach().flatten(1).float()))
+    try: yield feats
+    finally: hook.remove()
+
+def features(model:nn.Module, # the model
+             batches, # x-rays N×1×H×W in [0, 1]: one tensor, or an iterable of them (a DataLoader's `(x,)` tuples too)
+            ) -> torch.Tensor:
+    "The penultimate features of `batches` (N×d, on the CPU), in eval mode and without gradients."
+    was, dev, out = model.training, next(model.parameters()).device, []
+    model.eval()
+    try:
+        with torch.no_grad(), penultimate(model) as f:
+            for x in ([batches] if isinstance(batches, torch.Tensor) else batches):
+                model((x[0] if isinstance(x, (tuple, list)) else x).to(dev)); out.append(f.pop().cpu())
+    finally: model.train(was)
+    if not out: raise CxrError("no x-rays to compute features of")
+    return torch.cat(out)
+
+# %% ../nbs/01_model.ipynb #acdec3dc
+@dataclass(repr=False)
+class OodReference:
+    "The training films' features as one Gaussian (mean, shrunk precision) and a validation-calibrated threshold on the Mahalanobis distance."
+    mean:torch.Tensor # d: the training films' mean feature vector (float64)
+    precision:torch.Tensor # d×d: the inverse of their Ledoit-Wolf covariance (float64)
+    threshold:float # a film whose OOD score is above this is flagged
+    alpha:float=0.01 # the false-flag rate the threshold aims at
+    flag_rate:float=0.01 # the share of in-distribution films expected above the threshold: (n + 1 - k)/(n + 1)
+    n_train:int=0 # films the Gaussian was fitted on
+    n_valid:int=0 # films the threshold was calibrated on
+    shrinkage:float=0.0 # Ledoit-Wolf's weight on the scaled identity (0: the sample covariance)
+    layer:str='' # the layer whose input the features are
+
+    def score(self, feats) -> np.ndarray:
+        "The OOD score of each row of `feats` (N×d): its Mahalanobis distance to the training films' features."
+        z = torch.as_tensor(feats, dtype=torch.float64).cpu() - self.mean
+        return torch.einsum('nd,de,ne->n', z, self.precision, z).clamp_min(0).sqrt().numpy()
+    def flag(self, scores) -> np.ndarray: return np.asarray(scores) > self.threshold
+    def meta(self) -> dict:
+        return dict(threshold=self.threshold, alpha=self.alpha, flag_rate=self.flag_rate, n_train=self.n_train,
+                    n_valid=self.n_valid, shrinkage=self.shrinkage, layer=self.layer, dim=len(self.mean))
+    def tensors(self) -> dict: return {'ood.mean': self.mean.contiguous(), 'ood.precision': self.precision.contiguous()}
+    def __repr__(self): return (f"OodReference({len(self.mean)} features of {self.layer or '?'}, threshold {self.threshold:.4g} "
+                                f"(flags {self.flag_rate:.1%} of in-distribution films); fitted on {self.n_train} films, "
+                                f"calibrated on {self.n_valid})")
+
+# %% ../nbs/01_model.ipynb #1df6cda1
+def fit_ood(train_feats, # N×d features of the training films
+            valid_feats, # M×d features of the validation films (not the training films)
+            alpha:float=0.01, # the false-flag rate to aim at
+            layer:str='', # the layer the features come from (recorded)
+           ) -> OodReference:
+    "A Ledoit-Wolf Gaussian of the training features, thresholded at the conformal (1 - alpha) quantile of the validation distances."
+    check_arg('alpha', alpha, float, gt=0, lt=1)
+    tr, va = (torch.as_tensor(f, dtype=torch.float64).cpu().numpy() for f in (train_feats, valid_feats))
+    if tr.ndim != 2 or va.ndim != 2 or tr.shape[1] != va.shape[1]:
+        raise CxrError(f"fit_ood takes N×d training and M×d validation features, got shapes {tr.shape} and {va.shape}")
+    if len(tr) < 2 or len(va) < 1: raise CxrError(f"the OOD reference needs ≥ 2 training and ≥ 1 validation films, got {len(tr)} and {len(va)}")
+    if not (np.isfinite(tr).all() and np.isfinite(va).all()): raise CxrError("the features hold NaN or infinite values: the model is broken")
+    lw, d = LedoitWolf().fit(tr), tr.shape[1]
+    cov = lw.covariance_ + np.eye(d) * 1e-9 * max(np.trace(lw.covariance_) / d, 1e-12)   # a floor, for features that never vary
+    prec = np.linalg.inv(cov)
+    ref = OodReference(torch.from_numpy(lw.location_.copy()), torch.from_numpy((prec + prec.T) / 2), 0.0, alpha,
+                       n_train=len(tr), n_valid=len(va), shrinkage=float(lw.shrinkage_), layer=layer)
+    s = np.sort(ref.score(va)); n = len(s); k = min(n, math.ceil((n + 1) * (1 - alpha)))
+    ref.threshold, ref.flag_rate = float(s[k - 1]), (n + 1 - k) / (n + 1)
+    return ref
+
+def ood_reference(model:nn.Module, # the trained model
+                  train_batches, # x-ray batches of the training films, without augmentation
+                  valid_batches, # x-ray batches of the validation films
+                  alpha:float=0.01, # the false-flag rate to aim at
+                 ) -> OodReference:
+    "`fit_ood` on the penultimate features of the training and validation films: what `train` stores in the model file."
+    return fit_ood(features(model, train_batches), features(model, valid_batches), alpha, layer=feature_layer(model)[0])
+
+# %% ../nbs/01_model.ipynb #290f2672
+class OodWarning(UserWarning):
+    "The model has no OOD reference (a model file from before `train` recorded one)."
+
+NO_OOD = ("this model file has no OOD reference (written before cxr_xai recorded one): films get no out-of-distribution "
+          "score; train it again to have one")
+
+def no_ood_note(model, # a `PixelModel`
+                warn:bool=True, # issue an `OodWarning`, once per model
+               ) -> str|None:
+    "The note that `model` has no OOD reference (warned once per model); None when it has one."
+    if getattr(model, 'ood', None) is not None: return None
+    if warn and not getattr(model, '_ood_noted', False):
+        model._ood_noted = True
+        warnings.warn(NO_OOD, OodWarning, stacklevel=3)
+    return NO_OOD
+
+def ood_scores(model:nn.Module, # a `PixelModel` with an OOD reference (`model.ood`)
+               xrays, # x-rays N×1×H×W in [0, 1]: one tensor, or an iterable of batches
+              ) -> np.ndarray|None:
+    "The OOD score of each x-ray (`model.ood.flag` says which are flagged); None, with a one-time note, when the model has none."
+    if getattr(model, 'ood', None) is None:
+        no_ood_note(model); return None
+    return model.ood.score(features(model, xrays))
+
+# %% ../nbs/01_model.ipynb #3de97a2f
+def _ood_keys(path, meta, shapes, model) -> list:
+    "The OOD reference's tensor names in a model file, their shapes checked against `model`'s features (before any is read)."
+    keys, o = [k for k in shapes if k.startswith('ood.')], meta.get('ood')
+    if not keys and o is None: return []
+    def bad(msg): return CxrError(f"{path}: its OOD reference is damaged: {msg}")
+    if o is None: raise bad(f"it holds {', '.join(keys)} but its description has no 'ood' entry")
+    name, fc = feature_layer(model)
+    d = fc.in_features
+    want = {'ood.mean': (d,), 'ood.precision': (d, d)}
+    if sorted(keys) != sorted(want): raise bad(f"it holds tensors {sorted(keys)}, not {sorted(want)}")
+    if (k := next((k for k in want if tuple(shapes[k]) != want[k]), None)):
+        raise bad(f"{k} has shape {tuple(shapes[k])}, not {want[k]} (the {d} features of {name})")
+    if o['layer'] != name or o['dim'] != d: raise bad(f"it was fitted on {o['dim']} features of {o['layer']!r}, not the {d} of {name!r}")
+    return keys
+
+def _ood_from_file(path, meta, tensors:dict) -> OodReference:
+    "The `OodReference` stored in a model file, its tensors checked: float64, finite, a symmetric positive definite precision."
+    def bad(msg): return CxrError(f"{path}: its OOD reference is damaged: {msg}")
+    mean, prec = tensors['ood.mean'], tensors['ood.precision']
+    if (k := next((k for k, t in tensors.items() if t.dtype != torch.float64), None)): raise bad(f"{k} is {tensors[k].dtype}, not torch.float64")
+    if (k := next((k for k, t in tensors.items() if not torch.isfinite(t).all()), None)): raise bad(f"{k} holds NaN or infinite values")
+    if float((prec - prec.T).abs().max()) > 1e-9 * float(prec.abs().max()): raise bad("ood.precision is not symmetric")
+    if float(torch.linalg.eigvalsh(prec)[0]) <= 0: raise bad("ood.precision is not positive definite (a distance could be negative)")
+    o = meta['ood']
+    return OodReference(mean, prec, **{k: o[k] for k in ('threshold', 'alpha', 'flag_rate', 'n_train', 'n_valid', 'shrinkage', 'layer')})
+
+# %% ../nbs/01_model.ipynb #4a5d5135
+def ood_message(flags, # one per film: True when its OOD score is above the threshold; None when the model has no reference
+                phantom:str|None=None, # `phantom_warning`'s text, said in the same line
+                what:str='explanations', # what to read with care: 'explanations' or 'scores'
+               ) -> str|None:
+    "One line: how many films look unlike the model's training films, and the phantom warning if any; None if nothing to say."
+    parts, k = [], 0 if flags is None else int(np.sum(flags))
+    if k: parts.append(f"{k} of {len(flags)} film{'s' * (len(flags) > 1)} look{'s' * (k == 1)} unlike the films this model was "
+                       f"trained on (OOD score > threshold): read their {what} with care")
+    if phantom: parts.append(phantom)
+    return '; '.join(parts) or None

@@ -31,6 +31,7 @@ from .data import CxrError, CLASSES, make_phantom, read_items, resplit, xray_dls
 from .data import report_skipped
 from .model import phantom_count
 from .model import ARCHS, create_model, save_model, load_model, PixelModel, training_provenance
+from .model import ood_reference
 from .core import output_folder, output_files, sigterm_as_exit, dist_env
 from .core import show_bars
 from fastai.callback.progress import ProgressCallback
@@ -40,8 +41,8 @@ from .core import MAX_SIZE, MAX_SEED, check_arg
 # %% auto #0
 __all__ = ['PRECISIONS', 'MODEL_SUFFIXES', 'RECIPE_VERSION', 'class_weights', 'Sensitivity', 'Specificity', 'RocAuc',
            'screening_metrics', 'StopOnNaN', 'check_dls', 'xray_learner', 'join_group', 'distributed', 'gpu_options',
-           'plot_loss', 'EpochLines', 'fit_progress', 'fit_recipe', 'check_train_args', 'train', 'train_cmd',
-           'cache_dir', 'code_fingerprint', 'phantom_model']
+           'plot_loss', 'EpochLines', 'fit_progress', 'fit_recipe', 'check_train_args', 'learner_ood', 'train',
+           'train_cmd', 'cache_dir', 'code_fingerprint', 'phantom_model']
 
 # %% ../nbs/02_train.ipynb #e13f2438
 from .core import SEED
@@ -333,6 +334,16 @@ def _parse_pretrained(p):
     if s == 'auto': return 'auto'
     raise CxrError(f"pretrained must be yes, no or auto, not {p!r}")
 
+# %% ../nbs/02_train.ipynb #50a9c508
+def learner_ood(learn:Learner, # a fitted learner from `xray_learner`
+                items:pd.DataFrame, # the items it was fitted on (`split`, `is_valid`)
+                alpha:float=0.01, # the share of ordinary films the threshold may flag
+               ):
+    "The OOD reference of `learn.model`: its training films' features, calibrated on its validation films', read without augmentation."
+    fit = items[items.split != 'test']
+    dl = lambda rows: learn.dls.test_dl(rows.reset_index(drop=True))   # the validation transforms: no augmentation
+    return ood_reference(learn.model, dl(fit[~fit.is_valid]), dl(fit[fit.is_valid]), alpha)
+
 # %% ../nbs/02_train.ipynb #9a83d3a1
 def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an items DataFrame
           out:str|Path, # output folder, or model file name (.safetensors/.pth/.pt)
@@ -383,6 +394,8 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
         with learn.no_bar(), learn.no_logging(): vals = learn.validate()
         names = ['valid_loss'] + [getattr(m, 'name', None) or m.__name__ for m in learn.metrics]
         if rank: return dict(rank=rank, valid=dict(zip(names, [float(v) for v in vals])))
+        t_ood = time.time(); learn.model.ood = learner_ood(learn, items)   # what films it knows: see the model notebook
+        ood = dict(learn.model.ood.meta(), seconds=round(time.time() - t_ood, 2))
         save_model(learn.model, d/model_path.name, provenance=training_provenance(items, data, size, dls.xray.resize, valid_pct, seed))
         log = pd.read_csv(d/f'{stem}_log.csv')
         metrics = dict(zip(names, [float(v) for v in vals]))
@@ -395,6 +408,7 @@ def train(data, # a dataset `read_items` understands (folder, .npz, CSV), or an 
                    class_weights=[float(w) for w in dls.xray.class_weights], seconds=round(time.time() - t0, 1),
                    device=str(next(learn.model.parameters()).device), processes=dist_env()[1], versions=dict(cxr_xai=cxr_xai.__version__,
                    torch=torch.__version__, fastai=__import__('fastai').__version__, python=platform.python_version()))
+        res['ood'] = ood
         (d/f'{stem}_metrics.json').write_text(json.dumps(res, indent=2))
     return {**res, **{k: str(folder/res[k]) for k in ('model', 'log', 'loss_plot')}}   # where they are now
 
@@ -495,6 +509,7 @@ def phantom_model(size:int=64, # input side in pixels
     with learn.no_bar(), learn.no_logging(), contextlib.redirect_stdout(io.StringIO()):
         fit_recipe(learn, epochs=epochs, lr=lr, patience=epochs)
         vals = learn.validate()
+    learn.model.ood = learner_ood(learn, items)
     save_model(learn.model, mfile)
     info = dict(args, key=key, phantom=pdir.name, valid=dict(zip(['valid_loss', 'accuracy', 'roc_auc', 'sensitivity', 'specificity'],
                                                 map(float, vals))))

@@ -255,7 +255,7 @@ ROAD_WEIGHTS = (((-1, -1), 1/12), ((-1, 0), 1/6), ((-1, 1), 1/12), ((0, -1), 1/6
 def road_impute(xray, # H×W x-ray in [0, 1]
                 removed, # H×W bool: the pixels to hide
                 noise:float=0.01, # σ of the Gaussian noise added to the imputed pixels (pixel units)
-                seed=0, # seed of the noise (an int or a sequence of ints)
+                seed=SEED, # seed of the noise (an int or a sequence of ints)
                )->np.ndarray: # H×W float32 in [0, 1]
     "ROAD's noisy linear imputation: each removed pixel the weighted mean of its 8 neighbours, plus noise."
     x = np.asarray(xray, np.float32); r = np.asarray(removed, bool); out = x.copy(); k = int(r.sum())
@@ -278,7 +278,7 @@ def road_impute(xray, # H×W x-ray in [0, 1]
 
 def road_stack(x:torch.Tensor, # H×W x-ray (a tensor on the model's device)
                removed:torch.Tensor, # N×H×W bool: one removed set per image
-               seed:int=0, # seed of the noise; image i uses (seed, i)
+               seed:int=SEED, # seed of the noise; image i uses (seed, i)
               )->torch.Tensor: # N×H×W: `road_impute` of each
     "The images of a perturbation curve with ROAD's hidden value, one sparse solve per image."
     xn, rn = x.cpu().numpy(), removed.cpu().numpy()
@@ -804,7 +804,7 @@ def cascade_ranks(model:nn.Module, # pixel-space model
                   films:list, # from `load_films`
                   variants:dict, # name -> (method, options)
                   sanity_n:int=4, # films (the first ones)
-                  seed:int=0, # seed of the new weights
+                  seed:int=SEED, # seed of the new weights
                  )->pd.DataFrame: # one row per variant, one column per stage (output layer first)
     "Mean rank correlation of |map| with the trained model's map at each stage of cascading randomisation."
     out = {}
