@@ -6,6 +6,11 @@ its bare forward passes, and a 200-film `cxr-xai trust` run.
     python benchmarks/trust.py curve --model M128 --sizes 128,224 # perturbation curves against the bare forward passes
     python benchmarks/trust.py run --model M128 --data PHANTOM --n 200   # `cxr-xai trust` over 200 films, as a user runs it
 
+What results/trust.json holds was measured on a loaded shared machine with fewer films and repeats than the defaults
+(its 'note' says how): `cells --films 3 --budget 0.5 --min-repeats 1` (then `--add --methods ... --measures ...` for
+what did not fit), `curve --sizes 128,224`, and a 200-film `run` stopped after 4 films. On a quiet machine, run the
+three parts with their defaults, one after the other, and then `python benchmarks/tables.py`.
+
 Each part merges its result into `--out` (default `benchmarks/results/trust.json`) under its own key, so the parts
 can run in separate processes (and on a shared machine, one after the other). `python benchmarks/tables.py` then
 writes `results/trust.md` from it. Every process uses one torch thread (`--threads`), so CPU seconds
