@@ -88,7 +88,8 @@ def trust_cells_md(c, clock):
     for m, r in c['methods'].items():
         cells = []
         for k, _ in TRUST_MEASURES:
-            v = r['cells'].get(k)
+            if k not in r['cells']: cells.append('not measured'); continue
+            v = r['cells'][k]
             if v is None: cells.append('–'); continue
             few = f" [{v['repeats']}×]" if v['repeats'] < c['repeats'] else ''
             cells.append(f"{_sec(v[f'warm_{clock}_s'])} ({_sec(v[f'cold_{clock}_s'])}){few}")
@@ -100,7 +101,10 @@ def trust_md(d):
     out = []
     for key in sorted(k for k in d if k.startswith('cells_')):
         c = d[key]
-        out.append(f"**{c['size']} px: {c['model']}.** Seconds per film, warm median ({'cold'}), on {c['films']}; "
+        nf = sorted({r.get('films', 0) for r in c['methods'].values()})
+        films = f"{nf[0]}" if len(nf) == 1 else f"{nf[0]} to {nf[-1]}"
+        out.append(f"**{c['size']} px: {c['model']}.** Seconds per film, warm median (cold), on {films} phantom PNEUMONIA films "
+                   f"(`synth_xray`, with their lesion masks) per method; "
                    f"median of {c['repeats']} warm calls except where [n×] says fewer; load average "
                    f"{c['load_avg_at_start'][0]:.1f} at the start, {c['load_avg_at_end'][0]:.1f} at the end.\n")
         out.append('CPU seconds:\n'); out.append(trust_cells_md(c, 'cpu'))

@@ -6,6 +6,11 @@ its bare forward passes, and a 200-film `cxr-xai trust` run.
     python benchmarks/trust.py curve --model M128 --sizes 128,224 # perturbation curves against the bare forward passes
     python benchmarks/trust.py run --model M128 --data PHANTOM --n 200   # `cxr-xai trust` over 200 films, as a user runs it
 
+What results/trust.json holds was measured on a loaded shared machine with fewer films and repeats than the defaults
+(its 'note' says how): `cells --films 3 --budget 0.5 --min-repeats 1` (then `--add --methods ... --measures ...` for
+what did not fit), `curve --sizes 128,224`, and a 200-film `run` stopped after 4 films. On a quiet machine, run the
+three parts with their defaults, one after the other, and then `python benchmarks/tables.py`.
+
 Each part merges its result into `--out` (default `benchmarks/results/trust.json`) under its own key, so the parts
 can run in separate processes (and on a shared machine, one after the other). `python benchmarks/tables.py` then
 writes `results/trust.md` from it. Every process uses one torch thread (`--threads`), so CPU seconds
@@ -84,12 +89,16 @@ def cells(a):
     size = a.size; model = model_at(size, a.model); films = films_at(size, a.films)
     with torch.inference_mode(): model(torch.as_tensor(films[0][0])[None, None])   # torch's own first-call cost is no method's
     methods = {m: (m, T.TRUST_OPTIONS.get(m, {})) for m in (a.methods.split(',') if a.methods else method_names())}
-    methods[T.CONTROL] = (T.sobel_map, {})
+    if not a.add or 'sobel' in (a.methods or ''): methods[T.CONTROL] = (T.sobel_map, {})
     L = len(T.layer_groups(model)); tgt = 'PNEUMONIA'
     res = dict(size=size, model=(f"the demo's trained model ({Path(a.model).name}, {a.model_note})" if a.model else
                                  "a teaching CNN at 224 px with untrained weights (torch seed 0): the cost does not depend on the weights"),
                films=f"{a.films} phantom PNEUMONIA films (synth_xray, seeds 1000-{999 + a.films}) with their lesion masks",
                layer_groups=L, methods={}, load_avg_at_start=load_avg(), started=datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))
+    if a.add and Path(a.out).exists():                                   # add methods to an earlier run of this size
+        old = json.loads(Path(a.out).read_text()).get(f'cells_{size}')
+        if old: res['methods'], res['load_avg_at_start'], res['started'] = old['methods'], old['load_avg_at_start'], old['started']
+    todo = a.measures.split(',') if a.measures else MEASURES
     t_all = time.perf_counter()
     for name, (method, kw) in methods.items():
         fn = T.explainer_of(method); seeded = 'seed' in __import__('inspect').signature(fn).parameters
@@ -109,6 +118,7 @@ def cells(a):
         for meas in MEASURES:
             f = calls[meas]
             if f is None: row[meas] = None; continue
+            if meas not in todo and meas != 'explain': continue         # not measured (absent from the table's cell)
             c0, w0, _ = clock(lambda: f(0))
             reps = a.repeats if c0 <= a.budget else max(a.min_repeats, min(a.repeats, int(a.budget * a.repeats / c0)))
             cs, ws = [], []
@@ -118,7 +128,7 @@ def cells(a):
             if meas == 'explain': [ex(k) for k in range(len(films)) if k not in exps]   # every film gets its map
             row[meas] = dict(cold_cpu_s=round(c0, 4), cold_wall_s=round(w0, 4), warm_cpu_s=med(cs), warm_wall_s=med(ws), repeats=reps)
             print(f"{size} px {name:16s} {meas:13s} cold {c0:7.3f} s  warm {med(cs):7.3f} s CPU ({reps} repeats)", flush=True)
-        res['methods'][name] = dict(options={k: v for k, v in kw.items()}, seeded=seeded, cells=row)
+        res['methods'][name] = dict(options={k: v for k, v in kw.items()}, seeded=seeded, films=a.films, cells=row)
         res['load_avg_at_end'] = load_avg(); res['wall_s'] = round(time.perf_counter() - t_all, 1)
         res['repeats'], res['budget_cpu_s'], res['machine'] = a.repeats, a.budget, machine(a.threads)
         merge(a.out, f'cells_{size}', res)                          # a stopped run keeps what it measured
@@ -179,11 +189,14 @@ def _proc_cpu(pid):
 
 def run(a):
     out = Path(a.work)/'trust_run'
-    if out.exists() and not a.resume: shutil.rmtree(out)
+    if out.exists() and not (a.resume or a.stopped): shutil.rmtree(out)
     env = dict(os.environ, OMP_NUM_THREADS=str(a.threads), MKL_NUM_THREADS=str(a.threads), PYTHONWARNINGS='ignore')
     cmd = ['cxr-xai', 'trust', a.model, a.data, '--n', str(a.n), '--out', str(out)]
     la0 = load_avg(); started = datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t = time.perf_counter(); cpu = None
+    if a.stopped:   # a run stopped by hand: its wall and CPU seconds (from /proc/PID/stat before the stop), its start
+        wall, cpu, la, started = a.stopped.split(',', 3); la0 = [float(la)]
+        return summarise_run(a, out, float(wall), float(cpu), False, la0, started, cmd)
     with open(Path(a.work)/'trust_run.log', 'w') as log:
         p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
         while p.poll() is None:
@@ -194,6 +207,10 @@ def run(a):
     finished = cpu is None
     if finished and p.returncode: sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}; see {Path(a.work)/'trust_run.log'}")
     if finished: cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return summarise_run(a, out, wall, cpu, finished, la0, started, cmd)
+
+def summarise_run(a, out, wall, cpu, finished, la0, started, cmd):
+    "The run's entry of the results file, from its timings and the per-film records it wrote."
     prev = json.loads(Path(a.out).read_text()).get('run') if a.resume and Path(a.out).exists() else None
     if prev and not prev.get('finished'):                     # a resumed run: the sessions' seconds add up
         wall, cpu, sessions, la0, started = wall + prev['wall_s'], cpu + prev['cpu_s'], prev.get('sessions', 1) + 1, prev['load_avg_at_start'], prev['started']
@@ -221,8 +238,9 @@ def run(a):
              share_by_method_measure={m: {k: round(v / total, 4) for k, v in d.items()} for m, d in secs.items()},
              note=("Shares are of the wall seconds each film's record holds (`sec_*`, measured around each step); the rest of "
                    "the wall time is starting Python and the model, reading films, the summary and the report's pictures. "
-                   + ("" if finished else f"The run was stopped after {a.deadline_s:.0f} s (the benchmark's time limit on a shared "
-                      "machine), as a user would stop it: `cxr-xai trust` resumes where it stopped; the figures are of the films it finished.")
+                   + ("" if finished else f"The run was stopped after {wall:.0f} s (the benchmark's time limit on a shared "
+                      "machine), as a user would stop it: `cxr-xai trust` resumes where it stopped; the figures are of the films it finished, "
+                      f"the first {min(5, done)} of which carry the randomisation and stability checks (`--sanity-n 5`).")
                    + ("" if sessions == 1 else f" Wall and CPU seconds are summed over {sessions} sessions (resumed with --resume), "
                       "each paying the start-up again.")),
              load_avg_at_start=la0, load_avg_at_end=load_avg(), machine=machine(a.threads), started=started)
@@ -240,10 +258,13 @@ def main():
     ap.add_argument('--repeats', type=int, default=5); ap.add_argument('--min-repeats', type=int, default=2)
     ap.add_argument('--budget', type=float, default=4., help='CPU seconds a cold call may take before warm repeats are cut')
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--measures', default=None, help='cells: a comma list of measures (default all)')
+    ap.add_argument('--add', action='store_true', help='cells: add methods to the results of an earlier run of the same size')
     ap.add_argument('--data', default=None); ap.add_argument('--data-note', default='')
     ap.add_argument('--n', type=int, default=200); ap.add_argument('--work', default=tempfile.gettempdir())
     ap.add_argument('--deadline-s', type=float, default=0, help='stop the trust run after this many seconds (0: never)')
     ap.add_argument('--resume', action='store_true', help='keep an earlier run\'s folder (the run resumes)')
+    ap.add_argument('--stopped', default=None, help="WALL,CPU,LOAD,STARTED of a run stopped by hand: summarise its folder")
     ap.add_argument('--out', default=str(OUT))
     a = ap.parse_args()
     warnings.simplefilter('ignore')
