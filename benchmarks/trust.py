@@ -5,6 +5,7 @@ its bare forward passes, and a 200-film `cxr-xai trust` run.
     python benchmarks/trust.py cells --size 224                   # the same at 224 px (an untrained teaching CNN)
     python benchmarks/trust.py curve --model M128 --sizes 128,224 # perturbation curves against the bare forward passes
     python benchmarks/trust.py run --model M128 --data PHANTOM --n 200   # `cxr-xai trust` over 200 films, as a user runs it
+    python benchmarks/trust.py run ... --methods ig,gradcam   # the same with some methods (`--methods` is passed on)
 
 What results/trust.json holds was measured on a loaded shared machine with fewer films and repeats than the defaults
 (its 'note' says how): `cells --films 3 --budget 0.5 --min-repeats 1` (then `--add --methods ... --measures ...` for
@@ -191,7 +192,7 @@ def run(a):
     out = Path(a.work)/'trust_run'
     if out.exists() and not (a.resume or a.stopped): shutil.rmtree(out)
     env = dict(os.environ, OMP_NUM_THREADS=str(a.threads), MKL_NUM_THREADS=str(a.threads), PYTHONWARNINGS='ignore')
-    cmd = ['cxr-xai', 'trust', a.model, a.data, '--n', str(a.n), '--out', str(out)]
+    cmd = ['cxr-xai', 'trust', a.model, a.data, '--n', str(a.n), '--out', str(out)] + (['--methods', a.methods] if a.methods else [])
     la0 = load_avg(); started = datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t = time.perf_counter(); cpu = None
     if a.stopped:   # a run stopped by hand: its wall and CPU seconds (from /proc/PID/stat before the stop), its start
@@ -227,7 +228,7 @@ def summarise_run(a, out, wall, cpu, finished, la0, started, cmd):
     for d in secs.values():
         for k, v in d.items(): by_measure[k] = by_measure.get(k, 0.) + v
     done = len(recs)
-    r = dict(command=f'cxr-xai trust MODEL DATA --n {a.n} --out DIR', methods=info.get('methods', sorted(secs)),
+    r = dict(command=f'cxr-xai trust MODEL DATA --n {a.n} --out DIR' + (f' --methods {a.methods}' if a.methods else ''), methods=info.get('methods', sorted(secs)),
              measures=info.get('measures', ['localisation', 'faithfulness', 'randomisation', 'stability']),
              sanity_n=info.get('sanity_n', 5), films=a.n, films_done=done, finished=finished, data=a.data_note, model=a.model_note,
              threads=a.threads, sessions=sessions, wall_s=round(wall, 1), cpu_s=round(cpu, 1), films_per_s_wall=round(done / wall, 4),
