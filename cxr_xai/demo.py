@@ -28,6 +28,7 @@ from .trust import (attr_of, as_mask, run_explainer, localisation, faithfulness,
                            bootstrap_mean, SUMMARY, CONTROL, sobel_map, load_films, pick_films, layer_groups, cascading_randomisation,
                            show_randomisation)
 from scipy.ndimage import binary_dilation
+from .phantom import _grid, _anatomy, _chest_shapes   # the lung region is drawn by the phantom's own code
 import PIL.Image
 
 # %% auto #0
@@ -96,32 +97,19 @@ def explanation_grid(rows:list, # dicts with `xray`, `mask` (or None), `title` a
     return fig
 
 # %% ../nbs/11_demo.ipynb #e91ebe4a
-def _soft(d, w): return np.clip(0.5 - d / w, 0, 1)   # soft inside-indicator of a signed distance (as synth_xray)
-
 def lung_field(size:int, # film side in pixels (the grid the field is drawn on)
-               anatomy:dict, # lcx, la, lb, lcy (lungs), hx, hy, ha, hb (heart), dl, dr (domes): `synth_xray`'s names
+               anatomy:dict, # a patient's anatomy as the phantom draws it (`cxr_xai.phantom._anatomy`)
                pose:tuple, # (rotation in radians, scale, shift x, shift y, inspiration)
               )->np.ndarray: # size×size float in [0, 1]
-    "The lung fields of one phantom film (lungs minus heart and mediastinum), drawn as `synth_xray` draws them."
-    c = ((np.arange(size, dtype=np.float32) + 0.5) / size) * 2 - 1; X, Y = np.meshgrid(c, c)
-    A, (th, s, tx, ty, insp), w = anatomy, pose, max(3.0 / size, 0.012)
-    x, y = (np.cos(th) * X + np.sin(th) * Y - tx) / s, (-np.sin(th) * X + np.cos(th) * Y - ty) / s
-    lungs = np.zeros_like(x)
-    for side, dome in ((-1, A['dl'] + insp), (1, A['dl'] + A['dr'] + insp)):
-        lx, ly = x - side * A['lcx'], y - A['lcy']
-        taper = 1 + .45 * np.clip(-ly / A['lb'], 0, 1)
-        lung = _soft((np.sqrt((lx * taper / A['la'])**2 + (ly / A['lb'])**2) - 1) * A['la'], w)
-        np.maximum(lungs, lung * _soft(y - (dome - .16 * np.clip(1 - (lx / (A['la'] * 1.1))**2, 0, 1)), w), out=lungs)
-    heart = _soft((np.sqrt(((x - A['hx']) / A['ha'])**2 + ((y - A['hy']) / A['hb'])**2) - 1) * A['hb'], 2 * w)
-    medi = _soft(np.abs(x - .02) - (.09 + .05 * np.clip(y + .1, 0, 1)), w) * (y < A['hy'])
-    return lungs * (1 - np.maximum(heart, medi))
+    "The lung fields of one phantom film (lungs minus heart and mediastinum): the phantom's own drawing code."
+    X, Y = _grid(size); th, s, tx, ty, insp = pose
+    x, y = (np.cos(th) * X + np.sin(th) * Y - tx) / s, (-np.sin(th) * X + np.cos(th) * Y - ty) / s   # as `_pose` turns the grid
+    return _chest_shapes(anatomy, x, y, max(3.0 / size, 0.012), insp)[1]
 
 def random_geometry(rng)->tuple:
-    "An anatomy and a pose drawn from `synth_xray`'s ranges."
-    u = lambda a, b: float(rng.uniform(a, b))
-    A = dict(lcx=u(.36, .42), la=u(.29, .34), lb=u(.56, .64), lcy=u(-.12, -.06), hx=u(.08, .15), hy=u(.15, .22),
-             ha=u(.29, .35), hb=u(.21, .26), dl=u(.40, .48), dr=u(.05, .10))
-    return A, (float(np.deg2rad(rng.normal(0, 2.0))), u(.93, 1.05), *(float(v) for v in rng.normal(0, .03, 2)), u(-.04, .04))
+    "An anatomy (the phantom's `_anatomy`) and a pose drawn from `synth_xray`'s ranges."
+    return _anatomy(rng), (float(np.deg2rad(rng.normal(0, 2.0))), float(rng.uniform(.93, 1.05)),
+                           *(float(v) for v in rng.normal(0, .03, 2)), float(rng.uniform(-.04, .04)))
 
 @functools.lru_cache(maxsize=8)
 def lung_region(size:int, # film side in pixels
