@@ -126,18 +126,27 @@ def trust_md(d):
                           'curve, all in one pass (the old default)', 'best ÷ bare', 'auto ÷ bare', 'one pass ÷ bare',
                           'faithfulness (6 curves), auto ÷ bare', 'faithfulness, one pass per curve ÷ bare', 'target', 'met (auto)?'], rows))
         out.append('')
-    if d.get('run'):
-        r = d['run']
+    for key in ('run', 'run_all'):
+        if not d.get(key): continue
+        r = d[key]
         share = ', '.join(f"{k} {v:.0%}" for k, v in r['share_by_measure'].items())
         meth = ', '.join(f"{k} {v:.0%}" for k, v in sorted(r['share_by_method'].items(), key=lambda kv: -kv[1]))
         part = '' if r.get('finished', True) else f" (stopped after {r['films_done']} films)"
-        out.append(f"**`cxr-xai trust` over {r['films']} films**{part}, {len(r['methods'])} methods (the registry and the control), "
+        which = 'the registry and the control' if '--methods' not in r['command'] else r['command'].split('--methods ')[1].split()[0].replace(',', ', ') + ' and the control'
+        out.append(f"**`cxr-xai trust` over {r['films']} films**{part}, {len(r['methods'])} methods ({which}), "
                    f"all measures, randomisation and stability on the first {r['sanity_n']}, {r['threads']} torch thread; load average "
                    f"{r['load_avg_at_start'][0]:.1f} at the start, {r['load_avg_at_end'][0]:.1f} at the end:\n")
         out.append(table(['films', 'wall', 'CPU', 'films per wall second', 'CPU seconds per film', 'share of the recorded time by measure',
                           'by method'],
                          [[r['films_done'] if not r.get('finished', True) else r['films'], f"{r['wall_s']:.0f} s", f"{r['cpu_s']:.0f} s",
                            f"{r['films_per_s_wall']:.3f}", f"{r['cpu_s_per_film']:.2f}", share, meth]]))
+        mm = r.get('share_by_method_measure') or {}
+        if len(mm) > 1 and r.get('finished'):   # the random-order curves of a film are shared: the first method judged pays for them
+            first, rest = r['methods'][0], [v.get('faithfulness', 0) for k, v in mm.items() if k != r['methods'][0]]
+            out.append(f"\nA film's random-order reference curves are run once and shared by its methods; they are counted under the "
+                       f"first method judged ({first}: deletion + insertion {mm[first].get('faithfulness', 0):.0%} of the time, the "
+                       f"others {min(rest):.0%}–{max(rest):.0%} each).\n")
+        out.append('')
     return '\n'.join(out)
 
 def _range(v, unit=' s'):

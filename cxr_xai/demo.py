@@ -179,7 +179,7 @@ def off_lung_comment(summ:pd.DataFrame, # from `judge_demo`
         t, rr = r.get('off_lung', np.nan), r.get('off_lung_random', np.nan)
         if not np.isfinite(t): continue
         s = (f"{m}: {_pct(t)} (95% CI {_pct(r['off_lung_lo'])}–{_pct(r['off_lung_hi'])}) of the positive evidence for PNEUMONIA lies "
-             f"outside the lungs, which cover all but {_pct(outside_area)} of the film")
+             f"outside the lungs (a region of {_pct(outside_area)} of the film)")
         if m == control: out.append(s + "; this map ignores the model: it is what the image alone gives a map."); continue
         if not np.isfinite(rr): out.append(s + " (its randomisation was not run here: `cxr-xai trust` runs it)."); continue
         s += f"; with every layer of the model re-initialised, {_pct(rr)} (95% CI {_pct(r['off_lung_random_lo'])}–{_pct(r['off_lung_random_hi'])})"
