@@ -28,7 +28,7 @@ from .trust import (attr_of, as_mask, run_explainer, localisation, faithfulness,
                            bootstrap_mean, SUMMARY, CONTROL, sobel_map, load_films, pick_films, layer_groups, cascading_randomisation,
                            show_randomisation)
 from scipy.ndimage import binary_dilation
-from .phantom import _grid, _anatomy, _chest_shapes   # the lung region is drawn by the phantom's own code
+from .phantom import _grid, _anatomy, _chest_shapes, _pose_draw, _turn, _breath   # the lung region is drawn by the phantom's own code
 import PIL.Image
 
 # %% auto #0
@@ -103,13 +103,12 @@ def lung_field(size:int, # film side in pixels (the grid the field is drawn on)
               )->np.ndarray: # size×size float in [0, 1]
     "The lung fields of one phantom film (lungs minus heart and mediastinum): the phantom's own drawing code."
     X, Y = _grid(size); th, s, tx, ty, insp = pose
-    x, y = (np.cos(th) * X + np.sin(th) * Y - tx) / s, (-np.sin(th) * X + np.cos(th) * Y - ty) / s   # as `_pose` turns the grid
+    x, y = _turn(X, Y, th, s, tx, ty)   # as `synth_xray` turns the grid
     return _chest_shapes(anatomy, x, y, max(3.0 / size, 0.012), insp)[1]
 
 def random_geometry(rng)->tuple:
-    "An anatomy (the phantom's `_anatomy`) and a pose drawn from `synth_xray`'s ranges."
-    return _anatomy(rng), (float(np.deg2rad(rng.normal(0, 2.0))), float(rng.uniform(.93, 1.05)),
-                           *(float(v) for v in rng.normal(0, .03, 2)), float(rng.uniform(-.04, .04)))
+    "An anatomy and a pose drawn by the phantom's own code (`_anatomy`, `_pose_draw`, `_breath`)."
+    return _anatomy(rng), (*_pose_draw(rng), _breath(rng))
 
 @functools.lru_cache(maxsize=8)
 def lung_region(size:int, # film side in pixels

@@ -68,12 +68,22 @@ def _marker(img, letter, rng):
     np.maximum(patch, .95 * g, out=patch)
 
 # %% ../nbs/00b_phantom.ipynb #5fa0767c
-def _pose(rng, X, Y):
-    "The grid coordinates as seen by a patient standing a little rotated, scaled and shifted."
+def _pose_draw(rng):
+    "A patient's stance on one film: rotation (radians), scale, shift x, shift y."
     th, s = float(np.deg2rad(rng.normal(0, 2.0))), float(rng.uniform(.93, 1.05))
     tx, ty = (float(v) for v in rng.normal(0, .03, 2))
+    return th, s, tx, ty
+
+def _turn(X, Y, th, s, tx, ty):
+    "The grid coordinates as seen by a patient rotated by `th`, scaled by `s` and shifted by (`tx`, `ty`)."
     c, sn = np.cos(th), np.sin(th)
     return (c * X + sn * Y - tx) / s, (-sn * X + c * Y - ty) / s
+
+def _pose(rng, X, Y):
+    "The grid coordinates as seen by a patient standing a little rotated, scaled and shifted."
+    return _turn(X, Y, *_pose_draw(rng))
+
+def _breath(rng): return float(rng.uniform(-.04, .04))   # depth of breath: how far the domes of the diaphragm move
 
 def _chest_shapes(A, x, y, w, insp):
     "Soft masks of the body, the lung fields a lesion may occupy (lungs minus heart and mediastinum), the heart."
@@ -155,7 +165,7 @@ def synth_xray(size:int=224, # output height and width in pixels
     X, Y = _grid(size)
     w = max(3.0 / size, 0.012)                                       # edge width: ~1.5 px, never razor sharp
     x, y = _pose(rng, X, Y)
-    insp = float(rng.uniform(-.04, .04))                             # depth of breath
+    insp = _breath(rng)                             # depth of breath
     img, body, field = _soft_tissue(A, x, y, w, insp, size)
     _bones(img, A, x, y, w, body)
     lesion = _lesions(img, rng, X, Y, field, difficulty) if pneumonia else None
